@@ -1,0 +1,32 @@
+# `make run` serves the bundled fixtures; `make test` runs the whole suite.
+# Both set up a virtualenv in .venv on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pretix-sandbox serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check sandbox tests
+	$(BIN)/ruff format --check sandbox tests
+
+format: $(STAMP)
+	$(BIN)/ruff format sandbox tests
+	$(BIN)/ruff check --fix sandbox tests
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

@@ -1,0 +1,192 @@
+"""Who is calling: pretix's token authentication and its scope rules."""
+
+from dataclasses import dataclass
+
+from flask import g, request
+from sqlalchemy import bindparam, select
+
+from sandbox.clock import namespace_now
+from sandbox.db import get_connection
+from sandbox.errors import NOT_PROVIDED, NotAuthenticated, PermissionDenied
+from sandbox.models import AccessToken, Namespace, TeamToken
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+INVALID_TOKEN = "Invalid token."
+NO_CREDENTIALS = "Invalid token header. No credentials provided."
+HAS_SPACES = "Invalid token header. Token string should not contain spaces."
+
+# Scheme keywords of pretix's token authenticators. Devices do not exist in the
+# sandbox, so a device token is always an unknown one.
+TOKEN_KEYWORDS = frozenset({"token", "device"})
+
+_OAUTH_LOOKUP = (
+    select(
+        AccessToken.user_id,
+        AccessToken.grant_id,
+        AccessToken.scope,
+        AccessToken.expires_at,
+        Namespace.clock_offset,
+        Namespace.frozen_at,
+    )
+    .join(Namespace, Namespace.name == AccessToken.namespace)
+    .where(
+        AccessToken.namespace == bindparam("namespace"),
+        AccessToken.token == bindparam("token"),
+        AccessToken.revoked.is_(False),
+    )
+)
+
+_TEAM_LOOKUP = select(TeamToken.organizer_id).where(
+    TeamToken.namespace == bindparam("namespace"),
+    TeamToken.token == bindparam("token"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: a user's OAuth grant or an organizer's team."""
+
+    kind: str
+    scopes: frozenset[str] = frozenset()
+    user_id: int | None = None
+    grant_id: int | None = None
+    organizer_id: int | None = None
+
+    @property
+    def is_oauth(self) -> bool:
+        """Whether this is a user-level OAuth access token."""
+        return self.kind == "oauth"
+
+
+def authenticate() -> Principal | None:
+    """The caller, or ``None`` without usable credentials.
+
+    :raise NotAuthenticated: for a malformed or unknown ``Token`` header.
+    """
+    parts = request.headers.get("Authorization", "").split()
+    keyword = parts[0].lower() if parts else ""
+
+    if keyword in TOKEN_KEYWORDS:
+        return _team_principal(parts)
+
+    if keyword == "bearer" and len(parts) == 2:
+        return _oauth_principal(parts[1])
+
+    query_token = request.args.get("access_token")
+    if query_token:
+        return _oauth_principal(query_token)
+
+    return None
+
+
+def _team_principal(parts: list[str]) -> Principal:
+    if len(parts) == 1:
+        raise NotAuthenticated(NO_CREDENTIALS)
+
+    if len(parts) > 2:
+        raise NotAuthenticated(HAS_SPACES)
+
+    found = None
+    if parts[0].lower() == "token":
+        params = {"namespace": g.namespace, "token": parts[1]}
+        found = get_connection().execute(_TEAM_LOOKUP, params).first()
+
+    if found is None:
+        raise NotAuthenticated(INVALID_TOKEN)
+
+    return Principal("team", organizer_id=found.organizer_id)
+
+
+def _oauth_principal(token: str) -> Principal | None:
+    params = {"namespace": g.namespace, "token": token}
+    found = get_connection().execute(_OAUTH_LOOKUP, params).first()
+    if found is None:
+        return None
+
+    if found.expires_at <= namespace_now(found.clock_offset, found.frozen_at):
+        return None
+
+    return Principal(
+        "oauth",
+        scopes=frozenset(found.scope.split()),
+        user_id=found.user_id,
+        grant_id=found.grant_id,
+    )
+
+
+def require_scope(principal: Principal, method: str) -> None:
+    """pretix's scope rule: ``read`` reads, ``write`` writes, nothing else.
+
+    :raise PermissionDenied: when the token's scopes do not cover ``method``.
+    """
+    if not principal.is_oauth:
+        return
+
+    needed = "read" if method in SAFE_METHODS else "write"
+    if needed not in principal.scopes:
+        raise PermissionDenied()
+
+
+def require_principal(principal: Principal | None) -> Principal:
+    """The caller, or pretix's 401 when there is none."""
+    if principal is None:
+        raise NotAuthenticated(NOT_PROVIDED)
+
+    return principal
+
+
+def _challenge_free(principal_of) -> Principal:
+    # /me and /version put session authentication first in pretix, so every
+    # failure there is a 403 without a WWW-Authenticate challenge.
+    try:
+        principal = principal_of()
+    except NotAuthenticated as error:
+        raise PermissionDenied(error.body["detail"]) from None
+
+    if principal is None:
+        raise PermissionDenied(NOT_PROVIDED)
+
+    return principal
+
+
+def token_access(method: str) -> Principal:
+    """OAuth or team token, with the method's scope (most of the API)."""
+    principal = require_principal(authenticate())
+
+    require_scope(principal, method)
+    return principal
+
+
+def user_access(method: str) -> Principal:
+    """User-level OAuth tokens only; team tokens are refused (``/var/``)."""
+    principal = token_access(method)
+
+    if not principal.is_oauth:
+        raise PermissionDenied()
+
+    return principal
+
+
+def profile_access(_method: str) -> Principal:
+    """An OAuth token with ``read`` or ``profile`` (``/me``)."""
+    principal = _challenge_free(_oauth_only)
+
+    if not principal.scopes & {"read", "profile"}:
+        raise PermissionDenied()
+
+    return principal
+
+
+def any_access(_method: str) -> Principal:
+    """Any valid token, failures answered with 403 (``/version``)."""
+    return _challenge_free(authenticate)
+
+
+def _oauth_only() -> Principal | None:
+    parts = request.headers.get("Authorization", "").split()
+    if len(parts) == 2 and parts[0].lower() == "bearer":
+        return _oauth_principal(parts[1])
+
+    query_token = request.args.get("access_token")
+    return _oauth_principal(query_token) if query_token else None

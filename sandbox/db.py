@@ -1,0 +1,89 @@
+"""The database engine, sessions and the explicit schema step."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from sandbox.models import Base
+
+
+class Database:
+    """One engine and session factory per app, made once at start-up."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success, rolls back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def create_schema(self) -> None:
+        """Create every table that is missing; existing data is kept."""
+        Base.metadata.create_all(self.engine)
+
+    def has_schema(self) -> bool:
+        """Whether the schema has been created in this database."""
+        with self.engine.connect() as connection:
+            return self.engine.dialect.has_table(connection, "namespace")
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _tune_sqlite)
+    return engine
+
+
+def _tune_sqlite(connection, _record) -> None:
+    # WAL lets worker processes read while one writes; NORMAL sync keeps every
+    # committed transaction across a process crash, which is what a sandbox needs.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def default_url(app: Flask) -> str:
+    """The SQLite file in the app's instance folder."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'sandbox.sqlite3'}"
+
+
+def init_app(app: Flask) -> None:
+    """Bind a :class:`Database` to ``app``; creates no tables."""
+    url = app.config["DATABASE_URL"] or default_url(app)
+    app.extensions["sandbox.db"] = Database(url)
+    app.teardown_appcontext(close_connection)
+
+
+def get_db() -> Database:
+    """The current app's database."""
+    return current_app.extensions["sandbox.db"]
+
+
+def get_connection() -> Connection:
+    """This request's connection, checked out of the pool on first use."""
+    connection = g.get("db_connection")
+    if connection is None:
+        connection = g.db_connection = get_db().engine.connect()
+
+    return connection
+
+
+def close_connection(_error: BaseException | None = None) -> None:
+    """Give this request's connection back to the pool."""
+    connection = g.pop("db_connection", None)
+    if connection is not None:
+        connection.close()

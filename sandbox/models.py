@@ -1,0 +1,219 @@
+"""The sandbox's tables, each row tagged with the namespace it lives in."""
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DEFAULT_NAMESPACE = "default"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every sandbox table."""
+
+
+class Namespace(Base):
+    """An independent world: its own fixtures copy, clock and fault rules."""
+
+    __tablename__ = "namespace"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    clock_offset: Mapped[float] = mapped_column(default=0.0)
+    frozen_at: Mapped[float | None] = mapped_column(Float)
+    faults_active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class User(Base):
+    """A pretix user account that can log in and own tokens."""
+
+    __tablename__ = "user"
+    __table_args__ = (UniqueConstraint("namespace", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    fullname: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Reseller(Base):
+    """A reseller ("VAR") account; ids come from the fixtures."""
+
+    __tablename__ = "reseller"
+
+    namespace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    public_name: Mapped[str] = mapped_column(String(200))
+    public_url: Mapped[str] = mapped_column(String(200))
+    support_email: Mapped[str] = mapped_column(String(254))
+    support_phone: Mapped[str] = mapped_column(String(64))
+    communication_language: Mapped[str] = mapped_column(String(16))
+
+
+class ResellerMember(Base):
+    """A user's access to a reseller account."""
+
+    __tablename__ = "reseller_member"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["namespace", "reseller_id"],
+            ["reseller.namespace", "reseller.id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    namespace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reseller_id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Organizer(Base):
+    """An organizer account, optionally owned by a reseller account."""
+
+    __tablename__ = "organizer"
+    __table_args__ = (Index("ix_organizer_namespace_slug", "namespace", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    slug: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(200))
+    reseller_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# Slugs are unique case-insensitively, so a race of "acme" and "ACME" loses one.
+Index(
+    "ix_organizer_namespace_slug_folded",
+    Organizer.namespace,
+    func.lower(Organizer.slug),
+    unique=True,
+)
+
+
+class OrganizerMember(Base):
+    """A user's membership of an organizer's administrator team."""
+
+    __tablename__ = "organizer_member"
+
+    organizer_id: Mapped[int] = mapped_column(
+        ForeignKey("organizer.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Application(Base):
+    """A confidential OAuth application ("Connect with pretix" client)."""
+
+    __tablename__ = "application"
+    __table_args__ = (UniqueConstraint("namespace", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(100))
+    client_secret_hash: Mapped[str] = mapped_column(String(200))
+    redirect_uris: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Grant(Base):
+    """One consent: the refresh token, its scope and the organizers ticked."""
+
+    __tablename__ = "oauth_grant"
+    __table_args__ = (UniqueConstraint("namespace", "refresh_token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE")
+    )
+    refresh_token: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(64))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class GrantOrganizer(Base):
+    """An organizer a grant's tokens may reach."""
+
+    __tablename__ = "grant_organizer"
+
+    grant_id: Mapped[int] = mapped_column(
+        ForeignKey("oauth_grant.id", ondelete="CASCADE"), primary_key=True
+    )
+    organizer_id: Mapped[int] = mapped_column(
+        ForeignKey("organizer.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class AccessToken(Base):
+    """A bearer access token; its scope and user are copied from the grant."""
+
+    __tablename__ = "access_token"
+    __table_args__ = (UniqueConstraint("namespace", "token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    token: Mapped[str] = mapped_column(String(64))
+    grant_id: Mapped[int] = mapped_column(
+        ForeignKey("oauth_grant.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(64))
+    # Seconds since the epoch on the namespace's clock: portable across databases.
+    expires_at: Mapped[float] = mapped_column(Float)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuthorizationCode(Base):
+    """A single-use authorization code waiting for the token endpoint."""
+
+    __tablename__ = "authorization_code"
+    __table_args__ = (UniqueConstraint("namespace", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    redirect_uri: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(64))
+    organizer_ids: Mapped[str] = mapped_column(Text, default="")
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+    code_challenge_method: Mapped[str | None] = mapped_column(String(10))
+    # Seconds since the epoch on the namespace's clock: portable across databases.
+    expires_at: Mapped[float] = mapped_column(Float)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    doomed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamToken(Base):
+    """A team API token of one organizer (``Authorization: Token ...``)."""
+
+    __tablename__ = "team_token"
+    __table_args__ = (UniqueConstraint("namespace", "token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    token: Mapped[str] = mapped_column(String(64))
+    organizer_id: Mapped[int] = mapped_column(
+        ForeignKey("organizer.id", ondelete="CASCADE")
+    )

@@ -1,0 +1,162 @@
+"""Organizers: what a token reaches, listed and shown as pretix does."""
+
+from flask import g, request
+from flask_smorest import Blueprint
+from sqlalchemy import Select, bindparam, func, select
+
+from sandbox import schemas
+from sandbox.api import documents_errors
+from sandbox.auth import Principal
+from sandbox.db import get_connection
+from sandbox.errors import PermissionDenied
+from sandbox.models import GrantOrganizer, Organizer, OrganizerMember
+from sandbox.pagination import paginate
+from sandbox.rendering import json_response
+from sandbox.site import base_url
+from sandbox.views import APIView, require_mapping
+
+blp = Blueprint(
+    "organizers",
+    __name__,
+    url_prefix="/api/v1/organizers",
+    description="The organizers your token reaches.",
+)
+
+ORDERINGS = {"slug": Organizer.slug, "name": Organizer.name}
+DEFAULT_ORDERING = (Organizer.slug, Organizer.id)
+
+_OAUTH_REACH = (
+    select(Organizer.name, Organizer.slug)
+    .join(OrganizerMember, OrganizerMember.organizer_id == Organizer.id)
+    .join(GrantOrganizer, GrantOrganizer.organizer_id == Organizer.id)
+    .where(
+        OrganizerMember.user_id == bindparam("user_id"),
+        GrantOrganizer.grant_id == bindparam("grant_id"),
+    )
+)
+_TEAM_REACH = select(Organizer.name, Organizer.slug).where(
+    Organizer.id == bindparam("organizer_id")
+)
+
+
+def _reach(principal: Principal) -> tuple[Select, dict]:
+    if principal.is_oauth:
+        params = {"user_id": principal.user_id, "grant_id": principal.grant_id}
+        return _OAUTH_REACH, params
+
+    return _TEAM_REACH, {"organizer_id": principal.organizer_id}
+
+
+def _page_statement(base: Select, ordering: str | None) -> Select:
+    return (
+        base.add_columns(func.count().over())
+        .order_by(*_order_by(ordering))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+def _order_by(ordering: str | None) -> tuple:
+    # Unknown terms are dropped and an ordering with none left is the
+    # default, as Django REST framework's ordering filter does.
+    terms = []
+    for term in (ordering or "").split(","):
+        column = ORDERINGS.get(term.strip().lstrip("-"))
+        if column is not None:
+            terms.append(column.desc() if term.strip()[0] == "-" else column)
+
+    return (*terms, Organizer.id) if terms else DEFAULT_ORDERING
+
+
+# The default orderings' statements are built once; others on demand.
+_DEFAULT_PAGES = {
+    True: _page_statement(_OAUTH_REACH, None),
+    False: _page_statement(_TEAM_REACH, None),
+}
+
+
+def organizer_body(name: str, slug: str) -> dict:
+    """An organizer as pretix renders it."""
+    public_url = f"{base_url()}/{slug}/"
+    return {"name": name, "slug": slug, "public_url": public_url, "plugins": []}
+
+
+@blp.route("/")
+class OrganizerList(APIView):
+    """Organizers the token reaches."""
+
+    view_name = "Organizer List"
+
+    @blp.response(200, schemas.OrganizerPage)
+    @documents_errors(blp, 401, 403, 404, 406)
+    def get(self):
+        """List the organizers your token may use, ordered by slug."""
+        base, params = _reach(g.principal)
+        ordering = request.args.get("ordering")
+        statement = (
+            _page_statement(base, ordering)
+            if ordering
+            else _DEFAULT_PAGES[g.principal.is_oauth]
+        )
+        connection = get_connection()
+
+        def fetch(offset: int, limit: int):
+            page = {**params, "offset": offset, "limit": limit}
+            rows = connection.execute(statement, page).all()
+            total = rows[0][-1] if rows else None
+            return [organizer_body(row[0], row[1]) for row in rows], total
+
+        def count() -> int:
+            counting = select(func.count()).select_from(base.subquery())
+            return connection.execute(counting, params).scalar_one()
+
+        return json_response(paginate(fetch, count))
+
+
+_ONE = {
+    True: _OAUTH_REACH.where(Organizer.slug == bindparam("slug")),
+    False: _TEAM_REACH.where(Organizer.slug == bindparam("slug")),
+}
+
+
+def reachable_organizer(principal: Principal, organizer: str, **_ignored) -> None:
+    """Remember the organizer of the URL, or refuse as pretix does.
+
+    :raise PermissionDenied: for a missing organizer and for one the token
+        does not reach alike; pretix never answers 404 here.
+    """
+    _base, params = _reach(principal)
+    statement = _ONE[principal.is_oauth]
+    row = get_connection().execute(statement, {**params, "slug": organizer}).first()
+    if row is None:
+        raise PermissionDenied()
+
+    g.organizer = organizer_body(row.name, row.slug)
+
+
+@blp.route("/<organizer>/")
+class OrganizerDetail(APIView):
+    """One organizer."""
+
+    view_name = "Organizer Instance"
+    check_object = staticmethod(reachable_organizer)
+
+    @blp.response(200, schemas.Organizer)
+    @documents_errors(blp, 401, 403, 406)
+    def get(self, organizer: str):
+        """Show one organizer your token reaches."""
+        return json_response(g.organizer)
+
+    @blp.response(200, schemas.Organizer)
+    @documents_errors(blp, 400, 401, 403, 406, 415)
+    def put(self, organizer: str):
+        """Update an organizer; ``name`` and ``slug`` are read-only."""
+        require_mapping(g.body)
+        return json_response(g.organizer)
+
+    @blp.response(200, schemas.Organizer)
+    @documents_errors(blp, 400, 401, 403, 406, 415)
+    def patch(self, organizer: str):
+        """Update part of an organizer; ``name`` and ``slug`` are read-only."""
+        require_mapping(g.body)
+        return json_response(g.organizer)

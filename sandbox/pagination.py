@@ -1,0 +1,95 @@
+"""pretix's page-number pagination: the envelope, its links and its 404s."""
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from flask import current_app, request
+
+from sandbox.errors import APIError
+from sandbox.site import base_url
+
+INVALID_PAGE = "Invalid page."
+LAST_PAGE = "last"
+
+Rows = Sequence[dict[str, Any]]
+FetchPage = Callable[[int, int], tuple[Rows, int | None]]
+Count = Callable[[], int]
+
+
+def page_size() -> int:
+    """``page_size`` from the query when it is a positive integer, capped."""
+    largest = current_app.config["PAGE_SIZE"]
+    try:
+        asked = int(request.args["page_size"])
+    except (KeyError, ValueError):
+        return largest
+
+    return min(asked, largest) if asked > 0 else largest
+
+
+def paginate(fetch: FetchPage, count: Count) -> dict[str, Any]:
+    """The envelope for the requested page.
+
+    ``fetch(offset, limit)`` returns the page's rows and, when it can tell
+    cheaply, the total count (``None`` otherwise); ``count()`` is called only
+    when the total is still unknown.
+
+    :raise APIError: 404 "Invalid page." as pretix for a bad page number.
+    """
+    size = page_size()
+    asked = request.args.get("page", "1")
+
+    if asked == LAST_PAGE:
+        total = count()
+        number = _page_count(total, size)
+        rows, _ = fetch((number - 1) * size, size)
+    else:
+        number = _page_number(asked)
+        rows, total = fetch((number - 1) * size, size)
+        if total is None:
+            total = count()
+
+    if number > _page_count(total, size):
+        raise APIError(INVALID_PAGE, 404)
+
+    return {
+        "count": total,
+        "next": _link(number + 1) if number * size < total else None,
+        "previous": _link(number - 1) if number > 1 else None,
+        "results": list(rows),
+    }
+
+
+def _page_number(asked: str) -> int:
+    try:
+        number = int(asked)
+    except ValueError:
+        raise APIError(INVALID_PAGE, 404) from None
+
+    if number < 1:
+        raise APIError(INVALID_PAGE, 404)
+
+    return number
+
+
+def _page_count(total: int, size: int) -> int:
+    # An empty list still has its first page.
+    return max(1, math.ceil(total / size))
+
+
+def _link(number: int) -> str:
+    # pretix re-encodes the query with its keys sorted, and drops ``page``
+    # from the link back to the first page.
+    params: dict[str, list[str]] = {}
+    for key, value in parse_qsl(request.query_string.decode("latin-1"), True):
+        params.setdefault(key, []).append(value)
+
+    params.pop("page", None)
+    if number > 1:
+        params["page"] = [str(number)]
+
+    query = urlencode(sorted(params.items()), doseq=True)
+    url = base_url() + request.path
+    return f"{url}?{query}" if query else url

@@ -1,0 +1,171 @@
+"""pretix's request pipeline around API views, in pretix's order.
+
+Before the view: content negotiation (406), body parsing (400, 415),
+authentication (401), permission (403). The method (405) and validation (400)
+come after, from the router and the view. After it: the headers every answer
+carries, and the view's ``Allow``.
+"""
+
+import json
+from urllib.parse import quote
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.routing import RequestRedirect
+
+from sandbox.errors import APIError, ObjectNotFound, PageNotFound
+from sandbox.models import DEFAULT_NAMESPACE
+from sandbox.rendering import (
+    add_common_headers,
+    allow_header,
+    json_response,
+    slash_redirect,
+)
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+JSON_MEDIA = frozenset({"*/*", "application/*", "application/json"})
+FORM_MEDIA = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+NOT_ACCEPTABLE = "Could not satisfy the request Accept header."
+JSON_PARSE_ERROR = "JSON parse error - Expected object or value"
+PARSES = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+]
+
+
+def check_request():
+    """``before_request``: run pretix's checks for the API view addressed."""
+    g.namespace = request.headers.get("X-Sandbox-Namespace") or DEFAULT_NAMESPACE
+
+    endpoint = _addressed_endpoint()
+    view_class = getattr(current_app.view_functions[endpoint], "view_class", None)
+    if getattr(view_class, "access", None) is None:
+        return None
+
+    g.allow = _allow(endpoint)
+
+    _negotiate()
+
+    g.body = _parse_body() if request.method in BODY_METHODS else None
+
+    g.principal = view_class.access(request.method)
+    view_class.check_object(g.principal, **(request.view_args or {}))
+
+    if request.method == "OPTIONS":
+        return _describe(view_class)
+
+    return None
+
+
+def _addressed_endpoint() -> str:
+    error = request.routing_exception
+    if error is None:
+        return request.url_rule.endpoint
+
+    if isinstance(error, RequestRedirect):
+        raise SlashMissing()
+
+    if isinstance(error, MethodNotAllowed):
+        adapter = current_app.create_url_adapter(request)
+        endpoint, _arguments = adapter.match(method=error.valid_methods[0])
+        return endpoint
+
+    raise PageNotFound()
+
+
+def _allow(endpoint: str) -> str:
+    known = current_app.extensions["sandbox.allow"]
+    if endpoint not in known:
+        methods = set()
+        for rule in current_app.url_map.iter_rules(endpoint):
+            methods |= rule.methods or set()
+        known[endpoint] = allow_header(methods)
+
+    return known[endpoint]
+
+
+class SlashMissing(Exception):
+    """The URL lacks the trailing slash of a route that has it."""
+
+
+def add_slash(_error: SlashMissing) -> Response:
+    """Django's APPEND_SLASH: redirect GET and HEAD, find nothing otherwise."""
+    if request.method not in ("GET", "HEAD"):
+        raise PageNotFound()
+
+    location = quote(request.path) + "/"
+    query = request.query_string.decode("latin-1")
+    if query:
+        location += "?" + query
+
+    return slash_redirect(location)
+
+
+def _negotiate() -> None:
+    requested_format = request.args.get("format")
+    if requested_format is not None and requested_format != "json":
+        raise ObjectNotFound()
+
+    accept = request.headers.get("Accept", "")
+    if not accept:
+        return
+
+    media = {item.split(";", 1)[0].strip().lower() for item in accept.split(",")}
+    if not media & JSON_MEDIA:
+        raise APIError(NOT_ACCEPTABLE, 406)
+
+
+def _parse_body() -> dict | list | object:
+    raw = request.get_data(cache=True)
+    if not raw:
+        return {}
+
+    if request.mimetype == "application/json":
+        return _parse_json(raw)
+
+    if request.mimetype in FORM_MEDIA:
+        return request.form.to_dict()
+
+    content_type = request.headers.get("Content-Type", "")
+    raise APIError(f'Unsupported media type "{content_type}" in request.', 415)
+
+
+def _parse_json(raw: bytes) -> object:
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise APIError(JSON_PARSE_ERROR) from None
+
+
+def _reject_constant(constant: str) -> float:
+    raise ValueError(f"{constant} is not valid JSON")
+
+
+def _describe(view_class):
+    return json_response(
+        {
+            "name": view_class.view_name,
+            "description": "",
+            "renders": ["application/json"],
+            "parses": PARSES,
+        }
+    )
+
+
+def finish_response(response: Response) -> Response:
+    """``after_request``: pretix's common headers and the view's ``Allow``."""
+    allow = g.get("allow")
+    if allow:
+        response.headers["Allow"] = allow
+
+    return add_common_headers(response)
+
+
+def init_app(app: Flask) -> None:
+    """Run the pipeline around every request."""
+    app.extensions["sandbox.allow"] = {}
+    app.url_map.merge_slashes = False
+    app.before_request(check_request)
+    app.after_request(finish_response)
+    app.register_error_handler(SlashMissing, add_slash)
