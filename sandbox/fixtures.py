@@ -49,6 +49,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 # Stands for a value that broke a rule and has already been reported.
 _INVALID: Any = object()
 _NULL_TAG = "tag:yaml.org,2002:null"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR_KINDS = {
     _NULL_TAG: "null",
     "tag:yaml.org,2002:bool": "a boolean",
@@ -198,14 +199,14 @@ class _Item:
         return f"{self.key}.{name}"
 
 
-Read = Callable[["_Reader", Node, str], Any]
+_Read = Callable[["_Reader", Node, str], Any]
 
 
 @dataclass(frozen=True)
 class _Field:
     """How one key of a section's items is read."""
 
-    read: Read
+    read: _Read
     required: bool = True
     default: Any = None
 
@@ -254,6 +255,7 @@ class _Reader:
             self.fail(node, key, f"expected a mapping, got {_describe_node(node)}")
             return None
 
+        own = [pair for pair in node.value if pair[0].tag != _MERGE_TAG]
         try:
             self._constructor.flatten_mapping(node)
         except yaml.YAMLError as error:
@@ -261,31 +263,41 @@ class _Reader:
             return None
 
         values: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            name = self._key(key_node, key, values, allowed)
-            if name is not None:
-                values[name] = value_node
+        for key_node, value_node in own:
+            self._add(values, key_node, value_node, key, allowed, merged=False)
+        # Merged keys come first and the last one wins, as in PyYAML; own keys
+        # win over all of them.
+        merged = node.value[: len(node.value) - len(own)]
+        for key_node, value_node in reversed(merged):
+            self._add(values, key_node, value_node, key, allowed, merged=True)
         return values
 
-    def _key(
-        self, node: Node, key: str, seen: dict[str, Node], allowed: dict
-    ) -> str | None:
-        name = self.scalar(node, key, "a key")
+    def _add(
+        self,
+        values: dict[str, Node],
+        key_node: Node,
+        value_node: Node,
+        key: str,
+        allowed: dict,
+        merged: bool,
+    ) -> None:
+        name = self.scalar(key_node, key or "(top level)", "a key")
         if name is _INVALID:
-            return None
+            return
         if not isinstance(name, str):
-            self.fail(node, key, f"keys must be strings, got {_describe(name)}")
-            return None
+            message = f"keys must be strings, got {_describe(name)}"
+            self.fail(key_node, key or "(top level)", message)
+            return
 
         path = f"{key}.{name}" if key else name
-        if name in seen:
-            self.fail(node, path, "this key is given twice")
-            return None
-        if name not in allowed:
+        if name in values:
+            if not merged:
+                self.fail(key_node, path, "this key is given twice")
+        elif name not in allowed:
             expected = ", ".join(allowed)
-            self.fail(node, path, f"unknown key (expected one of: {expected})")
-            return None
-        return name
+            self.fail(key_node, path, f"unknown key (expected one of: {expected})")
+        else:
+            values[name] = value_node
 
     def item(self, node: Node, key: str, fields: dict[str, _Field]) -> _Item | None:
         """Read one mapping of a section, filling in defaults."""
@@ -399,7 +411,7 @@ def _text_list(reader: _Reader, node: Node, key: str) -> Any:
     )
 
 
-def _pattern(pattern: re.Pattern[str], description: str) -> Read:
+def _pattern(pattern: re.Pattern[str], description: str) -> _Read:
     def read(reader: _Reader, node: Node, key: str) -> Any:
         value = _text(reader, node, key)
         if value is not _INVALID and not pattern.fullmatch(value):
@@ -473,7 +485,7 @@ def _scope(reader: _Reader, node: Node, key: str) -> Any:
     return _INVALID if problems else " ".join(words)
 
 
-USER_FIELDS = {
+_USER_FIELDS = {
     "email": _Field(_email),
     "password": _Field(_text),
     "fullname": _Field(_optional_text, required=False),
@@ -481,7 +493,7 @@ USER_FIELDS = {
     "timezone": _Field(_text, required=False, default="UTC"),
     "is_staff": _Field(_boolean, required=False, default=False),
 }
-RESELLER_FIELDS = {
+_RESELLER_FIELDS = {
     "id": _Field(_positive_integer),
     "name": _Field(_text),
     "public_name": _Field(_text),
@@ -491,20 +503,20 @@ RESELLER_FIELDS = {
     "communication_language": _Field(_text),
     "members": _Field(_text_list, required=False, default=()),
 }
-ORGANIZER_FIELDS = {
+_ORGANIZER_FIELDS = {
     "slug": _Field(_slug),
     "name": _Field(_organizer_name),
     "reseller": _Field(_positive_integer, required=False),
     "members": _Field(_text_list, required=False, default=()),
 }
-APPLICATION_FIELDS = {
+_APPLICATION_FIELDS = {
     "name": _Field(_text),
     "client_id": _Field(_pattern(CLIENT_ID, "40 characters of [A-Za-z0-9]")),
     "client_secret": _Field(_text),
     "redirect_uris": _Field(_redirect_uris),
 }
 _OAUTH_TOKEN = _pattern(ACCESS_TOKEN, "30 characters of [A-Za-z0-9]")
-TOKEN_FIELDS = {
+_TOKEN_FIELDS = {
     "access_token": _Field(_OAUTH_TOKEN),
     "refresh_token": _Field(_OAUTH_TOKEN, required=False),
     "user": _Field(_text),
@@ -513,17 +525,17 @@ TOKEN_FIELDS = {
     "organizers": _Field(_text_list, required=False),
     "expires_in": _Field(_integer, required=False, default=DEFAULT_EXPIRES_IN),
 }
-TEAM_TOKEN_FIELDS = {
+_TEAM_TOKEN_FIELDS = {
     "token": _Field(_pattern(TEAM_TOKEN, "64 characters of [a-z0-9]")),
     "organizer": _Field(_text),
 }
-SECTIONS = {
-    "users": USER_FIELDS,
-    "resellers": RESELLER_FIELDS,
-    "organizers": ORGANIZER_FIELDS,
-    "applications": APPLICATION_FIELDS,
-    "tokens": TOKEN_FIELDS,
-    "team_tokens": TEAM_TOKEN_FIELDS,
+_SECTIONS = {
+    "users": _USER_FIELDS,
+    "resellers": _RESELLER_FIELDS,
+    "organizers": _ORGANIZER_FIELDS,
+    "applications": _APPLICATION_FIELDS,
+    "tokens": _TOKEN_FIELDS,
+    "team_tokens": _TEAM_TOKEN_FIELDS,
 }
 
 
@@ -761,8 +773,8 @@ def _read_sections(reader: _Reader, root: Node) -> _Sections | None:
         reader.fail(root, "(top level)", message)
         return None
 
-    top = reader.mapping(root, "", SECTIONS) or {}
-    read = {name: _read_items(reader, top, name) for name in SECTIONS}
+    top = reader.mapping(root, "", _SECTIONS) or {}
+    read = {name: _read_items(reader, top, name) for name in _SECTIONS}
     return _Sections(**read)
 
 
@@ -773,7 +785,7 @@ def _read_items(reader: _Reader, top: dict[str, Node], name: str) -> list[_Item]
 
     items = []
     for index, child in enumerate(reader.sequence(node, name)):
-        item = reader.item(child, f"{name}[{index}]", SECTIONS[name])
+        item = reader.item(child, f"{name}[{index}]", _SECTIONS[name])
         if item is not None:
             items.append(item)
     return items

@@ -120,7 +120,9 @@ def test_settings_point_at_the_bundled_file():
 
 
 @pytest.mark.parametrize(
-    "content", ["", "# nothing yet\n", "~\n"], ids=["empty", "comment", "null"]
+    "content",
+    ["", "# nothing yet\n", "~\n", "users:\ntokens: ~\n"],
+    ids=["empty", "comment", "null", "null-sections"],
 )
 def test_empty_file_gives_an_empty_world(tmp_path, content):
     seed = load_fixtures(_write(tmp_path, content))
@@ -150,6 +152,27 @@ def test_optional_keys_take_their_defaults(tmp_path):
     assert token.expires_in == 31536000
 
 
+def test_merge_keys_share_fields_and_own_keys_win(tmp_path):
+    path = _write(
+        tmp_path,
+        """\
+        users:
+          - {email: a@example.com, password: x}
+        organizers:
+          - &shared {slug: one, name: Shared, members: [a@example.com]}
+          - <<: *shared
+            slug: two
+        """,
+    )
+
+    seed = load_fixtures(path)
+
+    assert [(o.slug, o.name, o.members) for o in seed.organizers] == [
+        ("one", "Shared", ("a@example.com",)),
+        ("two", "Shared", ("a@example.com",)),
+    ]
+
+
 ERROR_CASES = [
     pytest.param(
         "users:\n  - email: [a\n",
@@ -175,6 +198,13 @@ ERROR_CASES = [
         "users[0].email",
         "this key is given twice",
         id="key-given-twice",
+    ),
+    pytest.param(
+        "1: x\n",
+        1,
+        "(top level)",
+        "keys must be strings, got an integer",
+        id="key-not-a-string",
     ),
     pytest.param(
         "organizers:\n  - name: Acme\n",
