@@ -6,7 +6,18 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import api, db, errors, oauth, pipeline, requestlog, settings
+from sandbox import (
+    api,
+    control,
+    db,
+    errors,
+    idempotency,
+    namespaces,
+    oauth,
+    pipeline,
+    requestlog,
+    settings,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,6 +30,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     requestlog.init_app(app)
     db.init_app(app)
+    namespaces.init_app(app)
+    idempotency.init_app(app)
+    control.init_app(app)
     pipeline.init_app(app)
     _register_api(app)
     oauth.init_app(app)
@@ -29,8 +43,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_api(app: Flask) -> None:
     from sandbox import index, organizers, resellers
+    from sandbox.control import views as control_views
 
-    api.init_app(app, [index.blp, resellers.blp, organizers.blp])
+    api.init_app(app, [index.blp, resellers.blp, organizers.blp, control_views.blp])
 
 
 def _register_cli(app: Flask) -> None:

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from flask import g, request
 from sqlalchemy import bindparam, select
 
-from sandbox.clock import namespace_now
 from sandbox.db import get_connection
 from sandbox.errors import NOT_PROVIDED, NotAuthenticated, PermissionDenied
-from sandbox.models import AccessToken, Namespace, TeamToken
+from sandbox.models import AccessToken, TeamToken
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -20,21 +19,15 @@ HAS_SPACES = "Invalid token header. Token string should not contain spaces."
 # sandbox, so a device token is always an unknown one.
 TOKEN_KEYWORDS = frozenset({"token", "device"})
 
-_OAUTH_LOOKUP = (
-    select(
-        AccessToken.user_id,
-        AccessToken.grant_id,
-        AccessToken.scope,
-        AccessToken.expires_at,
-        Namespace.clock_offset,
-        Namespace.frozen_at,
-    )
-    .join(Namespace, Namespace.name == AccessToken.namespace)
-    .where(
-        AccessToken.namespace == bindparam("namespace"),
-        AccessToken.token == bindparam("token"),
-        AccessToken.revoked.is_(False),
-    )
+_OAUTH_LOOKUP = select(
+    AccessToken.user_id,
+    AccessToken.grant_id,
+    AccessToken.scope,
+    AccessToken.expires_at,
+).where(
+    AccessToken.namespace == bindparam("namespace"),
+    AccessToken.token == bindparam("token"),
+    AccessToken.revoked.is_(False),
 )
 
 _TEAM_LOOKUP = select(TeamToken.organizer_id).where(
@@ -104,7 +97,7 @@ def _oauth_principal(token: str) -> Principal | None:
     if found is None:
         return None
 
-    if found.expires_at <= namespace_now(found.clock_offset, found.frozen_at):
+    if found.expires_at <= g.namespace_state.now():
         return None
 
     return Principal(

@@ -79,6 +79,14 @@ def render_http_exception(error: HTTPException) -> Response:
     if isinstance(error, NotFound) or error.code is None:
         return html_not_found()
 
+    messages = getattr(error, "data", {}).get("messages")
+    if messages:
+        # webargs' validation of a control API body, in pretix's error shape.
+        body = {
+            key: value for group in messages.values() for key, value in group.items()
+        }
+        return json_response(body, 400)
+
     if error.code >= 500:
         return json_response({"detail": SERVER_ERROR}, error.code)
 

@@ -1043,15 +1043,17 @@ def _clearing_statements() -> tuple[Delete, ...]:
     """One DELETE per table that belongs to a namespace, children first."""
     statements = []
     for table in reversed(models.Base.metadata.sorted_tables):
-        condition = _namespace_condition(table)
+        condition = namespace_condition(table)
         if condition is not None:
             statements.append(delete(table).where(condition))
     return tuple(statements)
 
 
-def _namespace_condition(table: Table) -> ColumnElement[bool] | None:
+def namespace_condition(table: Table) -> ColumnElement[bool] | None:
     """Which of ``table``'s rows belong to the bound namespace."""
     namespace = bindparam("namespace")
+    if table.info.get("survives_reset"):
+        return None
     if table.name == models.Namespace.__tablename__:
         return table.c.name == namespace
     if "namespace" in table.c:

@@ -1,12 +1,14 @@
 """The sandbox's tables, each row tagged with the namespace it lives in."""
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -15,6 +17,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DEFAULT_NAMESPACE = "default"
+
+# Ids freed by a reset are never handed out again, so a snapshot taken before
+# it can be restored with its own ids.
+_NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class Base(DeclarativeBase):
@@ -30,13 +36,15 @@ class Namespace(Base):
     clock_offset: Mapped[float] = mapped_column(default=0.0)
     frozen_at: Mapped[float | None] = mapped_column(Float)
     faults_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    journal_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    doom_next_code: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class User(Base):
     """A pretix user account that can log in and own tokens."""
 
     __tablename__ = "user"
-    __table_args__ = (UniqueConstraint("namespace", "email"),)
+    __table_args__ = (UniqueConstraint("namespace", "email"), _NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64), index=True)
@@ -86,7 +94,10 @@ class Organizer(Base):
     """An organizer account, optionally owned by a reseller account."""
 
     __tablename__ = "organizer"
-    __table_args__ = (Index("ix_organizer_namespace_slug", "namespace", "slug"),)
+    __table_args__ = (
+        Index("ix_organizer_namespace_slug", "namespace", "slug"),
+        _NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
@@ -121,7 +132,7 @@ class Application(Base):
     """A confidential OAuth application ("Connect with pretix" client)."""
 
     __tablename__ = "application"
-    __table_args__ = (UniqueConstraint("namespace", "client_id"),)
+    __table_args__ = (UniqueConstraint("namespace", "client_id"), _NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
@@ -136,7 +147,10 @@ class Grant(Base):
     """One consent: the refresh token, its scope and the organizers ticked."""
 
     __tablename__ = "oauth_grant"
-    __table_args__ = (UniqueConstraint("namespace", "refresh_token"),)
+    __table_args__ = (
+        UniqueConstraint("namespace", "refresh_token"),
+        _NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
@@ -166,7 +180,7 @@ class AccessToken(Base):
     """A bearer access token; its scope and user are copied from the grant."""
 
     __tablename__ = "access_token"
-    __table_args__ = (UniqueConstraint("namespace", "token"),)
+    __table_args__ = (UniqueConstraint("namespace", "token"), _NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
@@ -185,7 +199,7 @@ class AuthorizationCode(Base):
     """A single-use authorization code waiting for the token endpoint."""
 
     __tablename__ = "authorization_code"
-    __table_args__ = (UniqueConstraint("namespace", "code"),)
+    __table_args__ = (UniqueConstraint("namespace", "code"), _NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
@@ -209,7 +223,7 @@ class TeamToken(Base):
     """A team API token of one organizer (``Authorization: Token ...``)."""
 
     __tablename__ = "team_token"
-    __table_args__ = (UniqueConstraint("namespace", "token"),)
+    __table_args__ = (UniqueConstraint("namespace", "token"), _NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
@@ -217,3 +231,80 @@ class TeamToken(Base):
     organizer_id: Mapped[int] = mapped_column(
         ForeignKey("organizer.id", ondelete="CASCADE")
     )
+
+
+class FaultRule(Base):
+    """A fault to inject: a canned answer or latency, for matching requests."""
+
+    __tablename__ = "fault_rule"
+    __table_args__ = _NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64), index=True)
+    method: Mapped[str] = mapped_column(String(16), default="*")
+    path: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    latency_ms: Mapped[int] = mapped_column(Integer, default=0)
+    retry_after: Mapped[int | None] = mapped_column(Integer)
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    probability: Mapped[float | None] = mapped_column(Float)
+
+
+class JournalEntry(Base):
+    """One request and its answer, secrets redacted, for tests to inspect."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        Index("ix_journal_entry_namespace_id", "namespace", "id"),
+        _NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(Text)
+    query: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[float] = mapped_column(Float)
+    request_headers: Mapped[str] = mapped_column(Text, default="{}")
+    request_body: Mapped[str] = mapped_column(Text, default="")
+    response_body: Mapped[str] = mapped_column(Text, default="")
+
+
+class Snapshot(Base):
+    """A named copy of a namespace's rows; kept when the namespace resets."""
+
+    __tablename__ = "snapshot"
+    __table_args__ = (
+        UniqueConstraint("namespace", "name"),
+        {"info": {"survives_reset": True}},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    data: Mapped[str] = mapped_column(Text)
+
+
+class IdempotencyRecord(Base):
+    """A non-GET API answer kept for replay under its ``X-Idempotency-Key``."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (
+        UniqueConstraint("namespace", "key", "auth_hash"),
+        _NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(190))
+    auth_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer, default=0)
+    headers: Mapped[list] = mapped_column(JSON, default=list)
+    body: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    # Seconds since the epoch on the namespace's clock: portable across databases.
+    created_at: Mapped[float] = mapped_column(Float)
+    finished: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -14,7 +14,6 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from sandbox.errors import APIError, ObjectNotFound, PageNotFound
-from sandbox.models import DEFAULT_NAMESPACE
 from sandbox.rendering import (
     add_common_headers,
     allow_header,
@@ -36,9 +35,7 @@ PARSES = [
 
 def check_request():
     """``before_request``: run pretix's checks for the API view addressed."""
-    g.namespace = request.headers.get("X-Sandbox-Namespace") or DEFAULT_NAMESPACE
-
-    endpoint = _addressed_endpoint()
+    endpoint, view_args = _addressed_endpoint()
     view_class = getattr(current_app.view_functions[endpoint], "view_class", None)
     if getattr(view_class, "access", None) is None:
         return None
@@ -50,7 +47,7 @@ def check_request():
     g.body = _parse_body() if request.method in BODY_METHODS else None
 
     g.principal = view_class.access(request.method)
-    view_class.check_object(g.principal, **(request.view_args or {}))
+    view_class.check_object(g.principal, **view_args)
 
     if request.method == "OPTIONS":
         return _describe(view_class)
@@ -58,20 +55,34 @@ def check_request():
     return None
 
 
-def _addressed_endpoint() -> str:
+def _addressed_endpoint() -> tuple[str, dict]:
+    # The endpoint and URL arguments of the view addressed, also when the
+    # method is not allowed there: the object is checked before the method.
     error = request.routing_exception
     if error is None:
-        return request.url_rule.endpoint
+        return request.url_rule.endpoint, request.view_args or {}
 
     if isinstance(error, RequestRedirect):
         raise SlashMissing()
 
     if isinstance(error, MethodNotAllowed):
         adapter = current_app.create_url_adapter(request)
-        endpoint, _arguments = adapter.match(method=error.valid_methods[0])
-        return endpoint
+        return adapter.match(method=error.valid_methods[0])
+
+    if _exists_with_slash():
+        raise SlashMissing()
 
     raise PageNotFound()
+
+
+def _exists_with_slash() -> bool:
+    # Werkzeug redirects only when the slashed route takes the request's
+    # method; Django's APPEND_SLASH asks whether the slashed path exists.
+    if request.path.endswith("/"):
+        return False
+
+    adapter = current_app.create_url_adapter(request)
+    return bool(adapter.allowed_methods(request.path + "/"))
 
 
 def _allow(endpoint: str) -> str:

@@ -566,6 +566,9 @@ NAMESPACE_ROWS = {
     "authorization_code": "SELECT count(*) FROM authorization_code"
     " WHERE namespace = :ns",
     "team_token": "SELECT count(*) FROM team_token WHERE namespace = :ns",
+    "fault_rule": "SELECT count(*) FROM fault_rule WHERE namespace = :ns",
+    "journal_entry": "SELECT count(*) FROM journal_entry WHERE namespace = :ns",
+    "snapshot": "SELECT count(*) FROM snapshot WHERE namespace = :ns",
 }
 BUNDLED_ROWS = {
     "namespace": 1,
@@ -581,6 +584,9 @@ BUNDLED_ROWS = {
     "access_token": 9,
     "authorization_code": 0,
     "team_token": 1,
+    "fault_rule": 0,
+    "journal_entry": 0,
+    "snapshot": 0,
 }
 
 

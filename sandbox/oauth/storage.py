@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from flask import current_app, g
 from sqlalchemy import insert, select, update
 
-from sandbox.clock import namespace_now
 from sandbox.db import get_connection
 from sandbox.models import (
     AccessToken,
@@ -39,11 +38,7 @@ class IssuedToken:
 
 def now() -> float:
     """The request's namespace's time."""
-    statement = select(Namespace.clock_offset, Namespace.frozen_at).where(
-        Namespace.name == g.namespace
-    )
-    row = get_connection().execute(statement).first()
-    return namespace_now(*row) if row else namespace_now(0.0, None)
+    return g.namespace_state.now()
 
 
 def save_code(
@@ -72,8 +67,15 @@ def save_code(
             "code_challenge": challenge[0],
             "code_challenge_method": challenge[1],
             "expires_at": now() + lifetime,
+            "doomed": g.namespace_state.doom_next_code,
         },
     )
+    if g.namespace_state.doom_next_code:
+        connection.execute(
+            update(Namespace)
+            .where(Namespace.name == g.namespace)
+            .values(doom_next_code=False)
+        )
     connection.commit()
     return code
 
