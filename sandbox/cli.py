@@ -58,6 +58,12 @@ def serve(host, port, fixtures, database, workers) -> None:
 
     _configure_logging()
     app = _checked_app(fixtures, database)
+    if not is_loopback(host) and not app.config["ADMIN_TOKEN"]:
+        raise click.ClickException(
+            f"Refusing to serve on {host} without SANDBOX_ADMIN_TOKEN: the control "
+            "API would be open to the network."
+        )
+
     world.prepare(app)
     app.extensions["sandbox.db"].engine.dispose()
 
@@ -97,6 +103,68 @@ def check_fixtures(path) -> None:
         sys.exit(1)
 
     click.echo(f"{path}: OK ({seed.summary()})")
+
+
+@main.command()
+@click.option("--user", "email", required=True, help="A fixture user's email.")
+@click.option("--scope", default="read write", show_default=True)
+@click.option("--organizer", "slugs", multiple=True, help="Default: all of the user's.")
+@click.option("--client-id", help="Default: the first application.")
+@click.option("--namespace", default="default", show_default=True)
+@click.option("--database", help="SQLAlchemy database URL.")
+def token(email, scope, slugs, client_id, namespace, database) -> None:
+    """Print an access token that a server on the same database accepts."""
+    from sandbox.control.tokens import mint
+
+    body = _in_namespace(
+        _app(database=database),
+        namespace,
+        lambda: mint(email, scope, list(slugs) or None, client_id),
+    )
+    click.echo(body["access_token"])
+
+
+@main.command()
+@click.option("--namespace", default="default", show_default=True)
+@click.option("--fixtures", type=click.Path(dir_okay=False), help="YAML fixtures.")
+@click.option("--database", help="SQLAlchemy database URL.")
+def reset(namespace, fixtures, database) -> None:
+    """Put a namespace back to the fixtures."""
+    from sandbox.db import get_db
+    from sandbox.world import reset_namespace
+
+    app = _checked_app(fixtures, database)
+
+    def run() -> None:
+        with get_db().engine.begin() as connection:
+            reset_namespace(connection, app.config["FIXTURES"], namespace)
+
+    _in_namespace(app, namespace, run)
+    click.echo(f"Reset namespace {namespace} from {app.config['FIXTURES']}")
+
+
+@main.command()
+def openapi() -> None:
+    """Print the OpenAPI spec as JSON."""
+    import json
+
+    app = _app()
+    with app.app_context():
+        spec = app.extensions["sandbox.api"].spec.to_dict()
+    click.echo(json.dumps(spec, indent=2))
+
+
+def _in_namespace(app, namespace: str, action):
+    from sandbox.errors import APIError
+    from sandbox.namespaces import HEADER, select_namespace
+
+    app.extensions["sandbox.db"].create_schema()
+    with app.test_request_context(headers={HEADER: namespace}):
+        try:
+            select_namespace()
+            return action()
+        except APIError as error:
+            raise click.ClickException(str(error.body)) from None
 
 
 def _safe_url(app) -> str:
