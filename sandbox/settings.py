@@ -60,13 +60,13 @@ SETTINGS = (
         "SECRET_KEY",
         None,
         _text,
-        "Signs login sessions and CSRF tokens; default random per start",
+        "Signs login sessions and CSRF tokens; default kept in instance/secret_key",
     ),
     Setting(
         "ADMIN_TOKEN",
         None,
         _text,
-        "Bearer token the control API demands on a non-loopback bind",
+        "Bearer token the control API then demands; required off loopback",
     ),
     Setting(
         "JOURNAL_SIZE",
