@@ -143,6 +143,34 @@ def reset(namespace, fixtures, database) -> None:
     click.echo(f"Reset namespace {namespace} from {app.config['FIXTURES']}")
 
 
+@main.command("add-application")
+@click.option("--name", required=True, help="Shown on the consent page.")
+@click.option(
+    "--redirect-uri", "redirect_uris", multiple=True, required=True, help="Repeatable."
+)
+@click.option("--database", help="SQLAlchemy database URL.")
+def add_application(name, redirect_uris, database) -> None:
+    """Register an OAuth application; its secret is printed only now.
+
+    It lives in the default namespace until that namespace is reset.
+    """
+    from sandbox import world
+    from sandbox.oauth.clients import register_application
+
+    app = _checked_app(None, database)
+    world.prepare(app)
+    try:
+        with app.extensions["sandbox.db"].engine.begin() as connection:
+            client_id, secret = register_application(
+                connection, name, list(redirect_uris)
+            )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--redirect-uri") from None
+
+    click.echo(f"client_id: {client_id}")
+    click.echo(f"client_secret: {secret}")
+
+
 @main.command()
 def openapi() -> None:
     """Print the OpenAPI spec as JSON."""

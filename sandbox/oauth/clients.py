@@ -5,15 +5,17 @@ from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 
 from sandbox.db import get_connection
-from sandbox.models import Application
-from sandbox.secrets import check_secret
+from sandbox.models import DEFAULT_NAMESPACE, Application
+from sandbox.secrets import check_secret, hash_secret, new_token
 
 SCOPES = ("profile", "read", "write")
 GRANT_TYPES = frozenset({"authorization_code", "refresh_token"})
 AUTH_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
+CLIENT_ID_LENGTH = 40
+CLIENT_SECRET_LENGTH = 64
 
 _BY_CLIENT_ID = select(
     Application.id,
@@ -92,9 +94,46 @@ def is_allowed_redirect_uri(uri: str) -> bool:
     pretix Hosted demands https; the sandbox also takes http on loopback hosts
     so that partners can receive the callback on their own machine.
     """
+    # Whitespace separates stored URIs, and RFC 6749 forbids a fragment.
+    if not uri or any(character.isspace() for character in uri) or "#" in uri:
+        return False
+
     parts = urlsplit(uri)
     if parts.scheme == "https" and parts.netloc:
         return True
 
     loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
     return parts.scheme == "http" and loopback
+
+
+def register_application(
+    connection: Connection,
+    name: str,
+    redirect_uris: list[str],
+    namespace: str = DEFAULT_NAMESPACE,
+) -> tuple[str, str]:
+    """Add an application in the caller's transaction.
+
+    Returns its client id and its secret; only the secret's hash is stored.
+
+    :raise ValueError: for a redirect URI that :func:`is_allowed_redirect_uri`
+        refuses.
+    """
+    for uri in redirect_uris:
+        if not is_allowed_redirect_uri(uri):
+            raise ValueError(f"{uri}: use https, or http on localhost or 127.0.0.1")
+
+    client_id = new_token(CLIENT_ID_LENGTH)
+    secret = new_token(CLIENT_SECRET_LENGTH)
+    connection.execute(
+        insert(Application),
+        {
+            "namespace": namespace,
+            "name": name,
+            "client_id": client_id,
+            "client_secret_hash": hash_secret(secret),
+            "redirect_uris": " ".join(redirect_uris),
+            "active": True,
+        },
+    )
+    return client_id, secret

@@ -4,7 +4,14 @@ from urllib.parse import quote
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from sandbox.db import get_connection
@@ -34,7 +41,7 @@ def authorize_view():
     """Ask the logged-in user to let an application act for them."""
     user = current_user()
     if user is None:
-        return found("/control/login?next=" + quote(request.full_path, safe="/"))
+        return _login_redirect()
 
     params = request.form if request.method == "POST" else request.args
     try:
@@ -53,6 +60,13 @@ def authorize_view():
             return _deny(asked)
 
     return _grant(asked, user)
+
+
+def _login_redirect():
+    # Django's get_full_path: the raw query string, and no "?" without one.
+    query = request.query_string.decode("latin-1")
+    full_path = request.path + ("?" + query if query else "")
+    return found(url_for("control.login") + "?next=" + quote(full_path, safe="/"))
 
 
 def _grant(asked: authorize.AuthorizeRequest, user):
