@@ -29,4 +29,4 @@ def init_app(app: Flask) -> None:
     """Wire the controls in: admin check, faults before views, journal after."""
     app.before_request(require_admin)
     app.before_request(faults.inject)
-    app.after_request(journal.record)
+    journal.init_app(app)

@@ -1,17 +1,29 @@
-"""The request journal: what each request sent and got, secrets redacted."""
+"""The request journal: what each request sent and got, secrets redacted.
+
+Requests only queue their entry; a writer thread per process stores the queue
+in batches, so journalling costs a request no database write of its own.
+"""
 
 import json
+import logging
+import os
+import queue
 import re
+import threading
 import time
 
-from flask import Response, current_app, g, request
-from sqlalchemy import bindparam, delete, insert, select
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import Engine, bindparam, delete, insert, select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.db import get_connection
 from sandbox.models import JournalEntry
 
+logger = logging.getLogger(__name__)
+
 CONTROL_PREFIX = "/_sandbox"
 BODY_LIMIT = 4096
+FLUSH_INTERVAL = 0.05
 REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"authorization", "cookie", "x-idempotency-key"})
 # Query and form fields that carry credentials in OAuth and pretix requests.
@@ -23,7 +35,6 @@ SECRET_JSON = re.compile(
     r'(?P<key>"(?:access_token|refresh_token|client_secret|code|token)"\s*:\s*)'
     r'"[^"]*"'
 )
-PRUNE_EVERY = 50
 
 _PRUNE = delete(JournalEntry).where(
     JournalEntry.namespace == bindparam("ns"),
@@ -43,8 +54,51 @@ def redact(text: str) -> str:
     return SECRET_JSON.sub(lambda match: match["key"] + f'"{REDACTED}"', text)
 
 
+class JournalWriter:
+    """Stores queued entries in batches from a thread of this process."""
+
+    def __init__(self, engine: Engine, keep: int) -> None:
+        self.engine = engine
+        self.keep = keep
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.pid: int | None = None
+
+    def add(self, raw: dict) -> None:
+        """Queue one request's raw entry."""
+        # A forked worker inherits no thread: start one in each process.
+        if self.pid != os.getpid():
+            self.pid = os.getpid()
+            threading.Thread(target=self._run, daemon=True, name="journal").start()
+
+        self.queue.put(raw)
+
+    def flush(self) -> None:
+        """Store everything queued so far."""
+        with self.lock:
+            raws = []
+            while not self.queue.empty():
+                raws.append(self.queue.get_nowait())
+            if raws:
+                self._store([_entry(raw) for raw in raws])
+
+    def _store(self, entries: list[dict]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(JournalEntry), entries)
+            for namespace in {entry["namespace"] for entry in entries}:
+                connection.execute(_PRUNE, {"ns": namespace, "keep": self.keep})
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(FLUSH_INTERVAL)
+            try:
+                self.flush()
+            except Exception:
+                logger.exception("Could not store journal entries")
+
+
 def record(response: Response) -> Response:
-    """``after_request``: journal the request when its namespace keeps one."""
+    """``after_request``: queue the request when its namespace keeps a journal."""
     state = g.get("namespace_state")
     if state is None or not state.journal_active:
         return response
@@ -52,43 +106,63 @@ def record(response: Response) -> Response:
     if request.path.startswith(CONTROL_PREFIX):
         return response
 
-    connection = get_connection()
-    entry_id = connection.execute(
-        insert(JournalEntry).returning(JournalEntry.id), _entry(response)
-    ).scalar_one()
-    if entry_id % PRUNE_EVERY == 0:
-        keep = current_app.config["JOURNAL_SIZE"]
-        connection.execute(_PRUNE, {"ns": g.namespace, "keep": keep})
-    connection.commit()
+    started = g.get("started", time.perf_counter())
+    current_app.extensions["sandbox.journal"].add(
+        {
+            "namespace": g.namespace,
+            "at": state.now(),
+            "method": request.method,
+            "path": request.path,
+            "query": request.query_string,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "headers": list(request.headers.items()),
+            "request_body": _request_body()[:BODY_LIMIT],
+            "response_body": b""
+            if response.is_streamed
+            else response.get_data()[:BODY_LIMIT],
+        }
+    )
     return response
 
 
-def _entry(response: Response) -> dict:
+def _request_body() -> bytes:
+    # A body over MAX_CONTENT_LENGTH was refused unread (413): there is none.
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return b""
+
+
+def _entry(raw: dict) -> dict:
+    # Redaction happens here, in the writer thread, off the request's path.
     headers = {
         name: REDACTED if name.lower() in SECRET_HEADERS else value
-        for name, value in request.headers.items()
+        for name, value in raw["headers"]
     }
-    started = g.get("started", time.perf_counter())
     return {
-        "namespace": g.namespace,
-        "at": g.namespace_state.now(),
-        "method": request.method,
-        "path": request.path,
-        "query": redact(request.query_string.decode("latin-1")),
-        "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        **{key: raw[key] for key in ("namespace", "at", "method", "path", "status")},
+        "duration_ms": raw["duration_ms"],
+        "query": redact(raw["query"].decode("latin-1")),
         "request_headers": json.dumps(headers),
-        "request_body": _text(request.get_data(cache=True)),
-        "response_body": "" if response.is_streamed else _text(response.get_data()),
+        "request_body": _text(raw["request_body"]),
+        "response_body": _text(raw["response_body"]),
     }
 
 
 def _text(raw: bytes) -> str:
-    return redact(raw[:BODY_LIMIT].decode("utf-8", "replace"))
+    return redact(raw.decode("utf-8", "replace"))
 
 
 def entries(method: str | None, path: str | None, status: int | None, limit: int):
-    """The namespace's journal, newest first, filtered."""
+    """The namespace's journal, newest first, filtered.
+
+    This process's queue is stored first; other workers store theirs within
+    ``FLUSH_INTERVAL``, so the query waits that long once.
+    """
+    current_app.extensions["sandbox.journal"].flush()
+    time.sleep(FLUSH_INTERVAL)
+
     statement = select(JournalEntry).where(JournalEntry.namespace == g.namespace)
     if method:
         statement = statement.where(JournalEntry.method == method.upper())
@@ -117,9 +191,25 @@ def _public(row) -> dict:
 
 
 def clear() -> None:
-    """Forget the namespace's journal."""
+    """Forget the namespace's journal, queued entries included."""
+    current_app.extensions["sandbox.journal"].flush()
+
     connection = get_connection()
     connection.execute(
         delete(JournalEntry).where(JournalEntry.namespace == g.namespace)
     )
     connection.commit()
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its writer and journal every request after it is answered."""
+    engine = app.extensions["sandbox.db"].engine
+    app.extensions["sandbox.journal"] = JournalWriter(
+        engine, app.config["JOURNAL_SIZE"]
+    )
+    app.after_request(record)
+
+
+def flush_queued() -> None:
+    """Store this process's queued entries now, e.g. before a reset."""
+    current_app.extensions["sandbox.journal"].flush()

@@ -76,6 +76,9 @@ def reset():
 
     from sandbox.world import reset_namespace
 
+    # Entries still queued belong to the world being reset; store them first
+    # so that the reset clears them too.
+    journal.flush_queued()
     with get_db().engine.begin() as connection:
         reset_namespace(connection, current_app.config["FIXTURES"], g.namespace)
     return json_response({"namespace": g.namespace})
