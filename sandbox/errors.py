@@ -3,7 +3,12 @@
 from typing import Any
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 
 from sandbox.rendering import allow_header, html_not_found, json_response
 
@@ -11,6 +16,7 @@ NOT_PROVIDED = "Authentication credentials were not provided."
 NO_PERMISSION = "You do not have permission to perform this action."
 NOT_FOUND = "Not found."
 SERVER_ERROR = "A server error occurred."
+TOO_LARGE = "Request body too large."
 
 
 class APIError(Exception):
@@ -78,6 +84,9 @@ def render_http_exception(error: HTTPException) -> Response:
 
     if isinstance(error, NotFound) or error.code is None:
         return html_not_found()
+
+    if isinstance(error, RequestEntityTooLarge):
+        return json_response({"detail": TOO_LARGE}, 413)
 
     messages = getattr(error, "data", {}).get("messages")
     if messages:

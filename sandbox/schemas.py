@@ -19,6 +19,8 @@ class ValidationErrors(ma.Schema):
     slug = ma.fields.List(ma.fields.String())
     name = ma.fields.List(ma.fields.String())
     non_field_errors = ma.fields.List(ma.fields.String())
+    # A body that is not JSON at all gets the parse error instead.
+    detail = ma.fields.String()
 
 
 class Page(ma.Schema):

@@ -50,6 +50,12 @@ SETTINGS = (
     Setting("LOG_LEVEL", "INFO", _text, "Level of the `sandbox` loggers"),
     Setting("PAGE_SIZE", 50, _integer, "Largest page of a list, as pretix's 50"),
     Setting(
+        "MAX_CONTENT_LENGTH",
+        2621440,
+        _integer,
+        "Largest request body in bytes (Django's 2.5 MB); larger ones get 413",
+    ),
+    Setting(
         "ACCESS_TOKEN_LIFETIME",
         86400,
         _integer,
