@@ -1,14 +1,17 @@
 """The database engine, sessions and the explicit schema step."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from sandbox.models import Base
+from sandbox import migrations
+
+logger = logging.getLogger(__name__)
 
 
 class Database:
@@ -26,13 +29,42 @@ class Database:
             yield session
 
     def create_schema(self) -> None:
-        """Create every table that is missing; existing data is kept."""
-        Base.metadata.create_all(self.engine)
+        """Migrate the schema to the newest revision; existing data is kept."""
+        with self.engine.begin() as connection:
+            _lock_for_migrations(connection)
+            revision = migrations.current_revision(connection)
+            if revision == migrations.head():
+                return
+
+            if revision is None and self.engine.dialect.has_table(
+                connection, "namespace"
+            ):
+                raise RuntimeError(
+                    f"{self.engine.url.render_as_string(hide_password=True)} holds"
+                    " tables made before migrations existed; start on a new"
+                    " database (delete the SQLite file) and run init"
+                )
+
+            logger.info("Migrating the schema from %s", revision or "nothing")
+            migrations.upgrade(connection)
 
     def has_schema(self) -> bool:
         """Whether the schema has been created in this database."""
         with self.engine.connect() as connection:
             return self.engine.dialect.has_table(connection, "namespace")
+
+
+def _lock_for_migrations(connection: Connection) -> None:
+    # Servers starting together on one database take turns. On SQLite an
+    # explicit BEGIN also makes the DDL one atomic transaction (the driver
+    # would commit each statement alone); on PostgreSQL the lock's key is the
+    # schema's, so databases in other schemas never wait.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
+        )
 
 
 def _make_engine(url: str) -> Engine:

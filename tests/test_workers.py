@@ -1,0 +1,180 @@
+"""``pretix-sandbox serve`` as a real process: several workers, one database."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pytest
+import requests
+from conftest import READ_WRITE, bearer
+
+CREATE = "/api/v1/var/1/create_organizer/"
+START_TIMEOUT = 60
+SERVE = [str(Path(sys.executable).with_name("pretix-sandbox")), "serve"]
+
+
+@dataclass
+class Server:
+    """A running ``serve`` process and its base URL."""
+
+    process: subprocess.Popen
+    url: str
+    log: IO[str]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_answering(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            server.log.seek(0)
+            output = server.log.read()
+            pytest.fail(f"serve exited with {server.process.returncode}:\n{output}")
+        try:
+            # 403 without credentials: the server is up.
+            requests.get(f"{server.url}/api/v1/version", timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+
+    pytest.fail(f"serve did not answer within {START_TIMEOUT} s")
+
+
+@contextmanager
+def serving(database_url: str, workers: int = 2) -> Iterator[Server]:
+    """``serve`` on a free port until the block ends, then SIGTERM."""
+    port = _free_port()
+    command = [*SERVE, "--port", str(port), "--workers", str(workers)]
+    env = {**os.environ, "SANDBOX_DATABASE_URL": database_url}
+    env["SANDBOX_SECRET_KEY"] = "test-secret"
+    # A file, not a pipe: a pipe nobody reads would stall a chatty server.
+    log = tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # A group of its own, so a test can kill the master with its workers.
+        start_new_session=True,
+    )
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+    try:
+        _wait_until_answering(server)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        finally:
+            _kill_group(process)
+            log.close()
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _workers_of(process: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return [int(pid) for pid in children.read_text().split()]
+
+
+def _create(http, url: str, slug: str) -> requests.Response:
+    body = {"name": f"Organizer {slug}", "slug": slug}
+    return http.post(url + CREATE, json=body, headers=bearer(READ_WRITE), timeout=30)
+
+
+def test_workers_share_one_database(database_url):
+    slugs = [f"worker-{number}" for number in range(8)]
+
+    with serving(database_url) as server, requests.Session() as one_connection:
+        workers = _workers_of(server.process)
+        created = [_create(one_connection, server.url, slug) for slug in slugs]
+        # Every read opens a new connection, which either worker may accept.
+        reads = [
+            requests.get(
+                f"{server.url}/api/v1/organizers/{slug}/",
+                headers={**bearer(READ_WRITE), "Connection": "close"},
+                timeout=30,
+            )
+            for _ in range(5)
+            for slug in slugs
+        ]
+        server.process.send_signal(signal.SIGTERM)
+        code = server.process.wait(timeout=20)
+
+    assert len(workers) == 2
+    assert [response.status_code for response in created] == [201] * len(slugs)
+    assert {response.status_code for response in reads} == {200}
+    assert {response.json()["slug"] for response in reads} == set(slugs)
+    assert code == 0
+
+
+def _burst(url: str, prefix: str, received: list[str], stop: threading.Event):
+    with requests.Session() as http:
+        for number in range(10_000):
+            if stop.is_set():
+                return
+            slug = f"{prefix}-{number}"
+            try:
+                response = _create(http, url, slug)
+            except requests.RequestException:
+                return
+            if response.status_code == 201:
+                received.append(slug)
+
+
+def test_every_acknowledged_create_survives_a_kill(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'sandbox.sqlite3'}"
+    received: list[str] = []
+    stop = threading.Event()
+
+    with serving(database_url) as server:
+        threads = [
+            threading.Thread(target=_burst, args=(server.url, f"t{n}", received, stop))
+            for n in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        while len(received) < 40 and all(t.is_alive() for t in threads):
+            time.sleep(0.01)
+        _kill_group(server.process)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    with serving(database_url) as server:
+        missing = [
+            slug
+            for slug in list(received)
+            if requests.get(
+                f"{server.url}/api/v1/organizers/{slug}/",
+                headers=bearer(READ_WRITE),
+                timeout=30,
+            ).status_code
+            != 200
+        ]
+
+    assert len(received) >= 40
+    assert missing == []
