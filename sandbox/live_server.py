@@ -4,9 +4,20 @@ import threading
 from types import TracebackType
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 HOST = "127.0.0.1"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its access log.
+
+    That log prints whole query strings, ``?access_token=`` included; the
+    sandbox's own request log already has one line per request, path only.
+    """
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log nothing."""
 
 
 class LiveServer:
@@ -37,7 +48,9 @@ class LiveServer:
             return self
 
         # Port 0 lets the kernel pick a free port, so parallel tests never clash.
-        self._server = make_server(HOST, 0, self.app, threaded=True)
+        self._server = make_server(
+            HOST, 0, self.app, threaded=True, request_handler=QuietRequestHandler
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             name=f"live-server-{self._server.server_port}",

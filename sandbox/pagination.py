@@ -12,6 +12,9 @@ from sandbox.site import base_url
 
 INVALID_PAGE = "Invalid page."
 LAST_PAGE = "last"
+# Past the end of any list, and small enough that its offset fits a database
+# integer: larger page numbers are invalid without asking the database.
+LARGEST_PAGE = 2**53
 
 Rows = Sequence[dict[str, Any]]
 FetchPage = Callable[[int, int], tuple[Rows, int | None]]
@@ -68,7 +71,7 @@ def _page_number(asked: str) -> int:
     except ValueError:
         raise APIError(INVALID_PAGE, 404) from None
 
-    if number < 1:
+    if not 1 <= number <= LARGEST_PAGE:
         raise APIError(INVALID_PAGE, 404)
 
     return number

@@ -17,6 +17,7 @@ from sandbox.errors import APIError, ObjectNotFound, PageNotFound
 from sandbox.rendering import (
     add_common_headers,
     allow_header,
+    html_not_found,
     json_response,
     slash_redirect,
 )
@@ -102,8 +103,9 @@ class SlashMissing(Exception):
 
 def add_slash(_error: SlashMissing) -> Response:
     """Django's APPEND_SLASH: redirect GET and HEAD, find nothing otherwise."""
+    # An exception raised in an error handler would escape Flask: answer.
     if request.method not in ("GET", "HEAD"):
-        raise PageNotFound()
+        return html_not_found()
 
     location = quote(request.path) + "/"
     query = request.query_string.decode("latin-1")
@@ -114,7 +116,8 @@ def add_slash(_error: SlashMissing) -> Response:
 
 
 def _negotiate() -> None:
-    requested_format = request.args.get("format")
+    # Django's QueryDict answers a repeated parameter with its last value.
+    requested_format = (request.args.getlist("format") or [None])[-1]
     if requested_format is not None and requested_format != "json":
         raise ObjectNotFound()
 
@@ -136,15 +139,18 @@ def _parse_body() -> dict | list | object:
         return _parse_json(raw)
 
     if request.mimetype in FORM_MEDIA:
-        return request.form.to_dict()
+        # Django's QueryDict gives a repeated key's last value, as DRF reads it.
+        return {key: values[-1] for key, values in request.form.lists()}
 
     content_type = request.headers.get("Content-Type", "")
     raise APIError(f'Unsupported media type "{content_type}" in request.', 415)
 
 
 def _parse_json(raw: bytes) -> object:
+    # UTF-8 only, as pretix reads it: json.loads would also guess UTF-16 and
+    # skip a byte-order mark. UnicodeDecodeError is a ValueError.
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise APIError(JSON_PARSE_ERROR) from None
 

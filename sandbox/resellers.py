@@ -151,7 +151,7 @@ class CreateOrganizer(APIView):
         reseller = get_reseller_or_404(principal, reseller_id)
 
         fields, errors = validate_organizer(g.body)
-        if errors and "slug" not in errors and _slug_taken(fields["slug"]):
+        if errors and "slug" in fields and _slug_taken(fields["slug"]):
             errors = {"slug": [SLUG_TAKEN], **errors}
 
         if errors:
