@@ -30,10 +30,13 @@ RESERVED_SLUGS = frozenset(
 )
 
 NOT_A_DICT = "Invalid data. Expected a dictionary, but got {datatype}."
+NO_DATA = "No data provided"
 REQUIRED = "This field is required."
 NULL = "This field may not be null."
 NOT_A_STRING = "Not a valid string."
 BLANK = "This field may not be blank."
+NUL_CHARACTER = "Null characters are not allowed."
+SURROGATE = "Surrogate characters are not allowed: U+{code_point:X}."
 TOO_LONG = "Ensure this field has no more than {limit} characters."
 TOO_SHORT = "Ensure this field has at least {limit} characters."
 SLUG_INVALID = "The slug may only contain letters, numbers, dots and dashes."
@@ -41,11 +44,22 @@ SLUG_RESERVED = "This field has an invalid value: {slug}."
 SLUG_TAKEN = "This slug is already in use. Please choose a different one."
 
 
+def mapping_errors(data: object) -> dict[str, list[str]] | None:
+    """pretix's error for a body that is not a JSON object, else ``None``."""
+    if isinstance(data, dict):
+        return None
+
+    if data is None:
+        return {"non_field_errors": [NO_DATA]}
+
+    return {"non_field_errors": [NOT_A_DICT.format(datatype=type(data).__name__)]}
+
+
 def validate_organizer(data: object) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Clean a create-organizer body as pretix would: (valid fields, errors)."""
-    if not isinstance(data, dict):
-        message = NOT_A_DICT.format(datatype=type(data).__name__)
-        return {}, {"non_field_errors": [message]}
+    shape_errors = mapping_errors(data)
+    if shape_errors:
+        return {}, shape_errors
 
     cleaned: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
@@ -75,6 +89,12 @@ def char_field(data: dict, field: str) -> tuple[str | None, list[str]]:
     text = str(value).strip()
     if text == "":
         return None, [BLANK]
+    # DRF's CharField refuses these; a database could not store them either.
+    if "\x00" in text:
+        return None, [NUL_CHARACTER]
+    surrogate = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+    if surrogate is not None:
+        return None, [SURROGATE.format(code_point=ord(surrogate))]
     return text, []
 
 

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from sandbox.auth import Principal, token_access
 from sandbox.errors import APIError
-from sandbox.slugs import NOT_A_DICT
+from sandbox.slugs import mapping_errors
 
 
 class APIView(MethodView):
@@ -28,8 +28,8 @@ def require_mapping(body: object) -> dict:
 
     :raise APIError: 400 with ``non_field_errors``, as pretix answers a list.
     """
-    if isinstance(body, dict):
-        return body
+    errors = mapping_errors(body)
+    if errors:
+        raise APIError(errors)
 
-    message = NOT_A_DICT.format(datatype=type(body).__name__)
-    raise APIError({"non_field_errors": [message]})
+    return body

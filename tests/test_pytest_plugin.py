@@ -312,7 +312,9 @@ def test_example_passes_under_xdist_on_one_shared_server(
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     plugins = ["-p", "xdist", "-p", "sandbox.pytest_plugin"]
 
-    result = inner.runpytest(
+    # In a subprocess: in-process, the plugin module is already imported and
+    # pytest refuses to rewrite it when named with -p.
+    result = inner.runpytest_subprocess(
         *plugins, "-n", "4", "--pretix-sandbox-url", pretix_sandbox.url
     )
 

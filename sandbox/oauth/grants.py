@@ -96,6 +96,9 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def create_token_response(self):
         issued = storage.refresh(self.request.refresh_grant, self.request.scope)
+        if issued is None:
+            raise InvalidGrantError()
+
         return 200, issued.body(), self.TOKEN_RESPONSE_HEADER
 
 

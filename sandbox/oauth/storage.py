@@ -156,12 +156,28 @@ def find_grant(refresh_token: str, application_id: int):
     )
 
 
-def refresh(grant, scope: str) -> IssuedToken:
-    """Replace the grant's access tokens with a new one; the old stop at once."""
+def refresh(grant, scope: str) -> IssuedToken | None:
+    """Replace the grant's access tokens with a new one; the old stop at once.
+
+    Returns ``None`` when the grant was revoked meanwhile.
+    """
     connection = get_connection()
 
+    # Concurrent refreshes of one grant queue on its row (PostgreSQL; SQLite
+    # serialises writers anyway) instead of deadlocking on its tokens' rows.
+    live = connection.execute(
+        select(Grant.id)
+        .where(Grant.id == grant.id, Grant.revoked.is_(False))
+        .with_for_update()
+    ).first()
+    if live is None:
+        connection.rollback()
+        return None
+
     connection.execute(
-        update(AccessToken).where(AccessToken.grant_id == grant.id).values(revoked=True)
+        update(AccessToken)
+        .where(AccessToken.grant_id == grant.id, AccessToken.revoked.is_(False))
+        .values(revoked=True)
     )
     if scope != grant.scope:
         connection.execute(
