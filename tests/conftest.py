@@ -49,7 +49,45 @@ def database_url(request, tmp_path):
 
 
 POSTGRES_SERVER = "SANDBOX_TEST_DATABASE_URL"
+# Each PostgreSQL test migrates and seeds a schema of its own, which is slow;
+# these modules and tests marked ``postgres`` run on both databases, the rest
+# on SQLite only, unless SANDBOX_TEST_POSTGRES_ALL=1.
+POSTGRES_MODULES = frozenset(
+    {
+        "test_idempotency",
+        "test_migrations",
+        "test_oauth_token",
+        "test_organizers",
+        "test_resellers",
+        "test_state",
+        "test_workers",
+    }
+)
 _unreachable: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Deselect the PostgreSQL variant of tests outside the representative set."""
+    if os.environ.get("SANDBOX_TEST_POSTGRES_ALL") == "1":
+        return
+
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if params is None or params.params.get("database_url") != "postgresql":
+            kept.append(item)
+            continue
+
+        marks = getattr(item.function, "pytestmark", [])
+        chosen = item.module.__name__.rpartition(".")[2] in POSTGRES_MODULES
+        if chosen or any(mark.name == "postgres" for mark in marks):
+            kept.append(item)
+        else:
+            dropped.append(item)
+
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @contextmanager
