@@ -1,6 +1,7 @@
 """Who is calling: pretix's token authentication and its scope rules."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import g, request
 from sqlalchemy import bindparam, select
@@ -36,6 +37,15 @@ _TEAM_LOOKUP = select(TeamToken.organizer_id).where(
 )
 
 
+class TokenRow(NamedTuple):
+    """What authentication needs of an access token's row."""
+
+    user_id: int
+    grant_id: int
+    scope: str
+    expires_at: float
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     """An authenticated caller: a user's OAuth grant or an organizer's team."""
@@ -58,19 +68,22 @@ def authenticate() -> Principal | None:
     :raise NotAuthenticated: for a malformed or unknown ``Token`` header.
     """
     parts = request.headers.get("Authorization", "").split()
-    keyword = parts[0].lower() if parts else ""
-
-    if keyword in TOKEN_KEYWORDS:
+    if parts and parts[0].lower() in TOKEN_KEYWORDS:
         return _team_principal(parts)
 
-    if keyword == "bearer" and len(parts) == 2:
-        return _oauth_principal(parts[1])
+    token = bearer_token(parts)
+    return _oauth_principal(token) if token else None
 
-    query_token = request.args.get("access_token")
-    if query_token:
-        return _oauth_principal(query_token)
 
-    return None
+def bearer_token(parts: list[str] | None = None) -> str | None:
+    """The OAuth token a request offers: a ``Bearer`` header, else the query's."""
+    if parts is None:
+        parts = request.headers.get("Authorization", "").split()
+
+    if len(parts) == 2 and parts[0].lower() == "bearer":
+        return parts[1]
+
+    return request.args.get("access_token") or None
 
 
 def _team_principal(parts: list[str]) -> Principal:
@@ -92,8 +105,14 @@ def _team_principal(parts: list[str]) -> Principal:
 
 
 def _oauth_principal(token: str) -> Principal | None:
-    params = {"namespace": g.namespace, "token": token}
-    found = get_connection().execute(_OAUTH_LOOKUP, params).first()
+    # The namespace's state query usually fetched this token's row already.
+    prefetched = g.get("prefetched_token")
+    if prefetched is not None and prefetched[0] == token:
+        found = prefetched[1]
+    else:
+        params = {"namespace": g.namespace, "token": token}
+        found = get_connection().execute(_OAUTH_LOOKUP, params).first()
+
     if found is None:
         return None
 
@@ -177,9 +196,5 @@ def any_access(_method: str) -> Principal:
 
 
 def _oauth_only() -> Principal | None:
-    parts = request.headers.get("Authorization", "").split()
-    if len(parts) == 2 and parts[0].lower() == "bearer":
-        return _oauth_principal(parts[1])
-
-    query_token = request.args.get("access_token")
-    return _oauth_principal(query_token) if query_token else None
+    token = bearer_token()
+    return _oauth_principal(token) if token else None
