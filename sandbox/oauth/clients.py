@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin
 from flask import g
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from sandbox.db import get_connection
 from sandbox.models import DEFAULT_NAMESPACE, Application
@@ -24,6 +24,9 @@ _BY_CLIENT_ID = select(
     Application.client_secret_hash,
     Application.redirect_uris,
     Application.active,
+).where(
+    Application.namespace == bindparam("namespace"),
+    Application.client_id == bindparam("client_id"),
 )
 
 
@@ -72,10 +75,8 @@ def query_client(client_id: str | None) -> Client | None:
     if not client_id:
         return None
 
-    statement = _BY_CLIENT_ID.where(
-        Application.namespace == g.namespace, Application.client_id == client_id
-    )
-    row = get_connection().execute(statement).first()
+    params = {"namespace": g.namespace, "client_id": client_id}
+    row = get_connection().execute(_BY_CLIENT_ID, params).first()
     if row is None or not row.active:
         return None
 

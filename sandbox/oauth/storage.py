@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app, g
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from sandbox.db import get_connection
 from sandbox.models import (
@@ -80,22 +80,31 @@ def save_code(
     return code
 
 
+_LIVE_CODE = select(AuthorizationCode).where(
+    AuthorizationCode.namespace == bindparam("namespace"),
+    AuthorizationCode.code == bindparam("code"),
+    AuthorizationCode.application_id == bindparam("application_id"),
+    AuthorizationCode.used.is_(False),
+    AuthorizationCode.doomed.is_(False),
+    AuthorizationCode.expires_at > bindparam("now"),
+)
+_LIVE_GRANT = select(Grant).where(
+    Grant.namespace == bindparam("namespace"),
+    Grant.refresh_token == bindparam("refresh_token"),
+    Grant.application_id == bindparam("application_id"),
+    Grant.revoked.is_(False),
+)
+
+
 def find_code(code: str, application_id: int):
     """A live, unused code of this application, or ``None``."""
-    return (
-        get_connection()
-        .execute(
-            select(AuthorizationCode).where(
-                AuthorizationCode.namespace == g.namespace,
-                AuthorizationCode.code == code,
-                AuthorizationCode.application_id == application_id,
-                AuthorizationCode.used.is_(False),
-                AuthorizationCode.doomed.is_(False),
-                AuthorizationCode.expires_at > now(),
-            )
-        )
-        .first()
-    )
+    params = {
+        "namespace": g.namespace,
+        "code": code,
+        "application_id": application_id,
+        "now": now(),
+    }
+    return get_connection().execute(_LIVE_CODE, params).first()
 
 
 def claim_code(code_id: int) -> bool:
@@ -142,18 +151,12 @@ def issue_grant(
 
 def find_grant(refresh_token: str, application_id: int):
     """The live grant behind a refresh token of this application, if any."""
-    return (
-        get_connection()
-        .execute(
-            select(Grant).where(
-                Grant.namespace == g.namespace,
-                Grant.refresh_token == refresh_token,
-                Grant.application_id == application_id,
-                Grant.revoked.is_(False),
-            )
-        )
-        .first()
-    )
+    params = {
+        "namespace": g.namespace,
+        "refresh_token": refresh_token,
+        "application_id": application_id,
+    }
+    return get_connection().execute(_LIVE_GRANT, params).first()
 
 
 def refresh(grant, scope: str) -> IssuedToken | None:
