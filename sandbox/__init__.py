@@ -41,6 +41,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def close_app(app: Flask) -> None:
+    """Store the journal's queue and close every database connection."""
+    app.extensions["sandbox.journal"].close()
+    app.extensions["sandbox.db"].engine.dispose()
+
+
 def _register_api(app: Flask) -> None:
     from sandbox import index, organizers, resellers
     from sandbox.control import views as control_views

@@ -223,8 +223,10 @@ class SandboxApps:
         """Stop every server and release every database."""
         for server in self._servers.values():
             server.stop()
+        from sandbox import close_app
+
         for app in self._apps.values():
-            app.extensions["sandbox.db"].engine.dispose()
+            close_app(app)
 
     def _make_app(self, fixtures: str):
         from sandbox import create_app, world

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import READ_WRITE, bearer
 
-from sandbox import create_app
+from sandbox import close_app, create_app
 from sandbox.cli import main
 
 BUNDLED = Path(__file__).parent.parent / "fixtures" / "default.yaml"
@@ -67,7 +67,7 @@ def test_init_loads_the_fixtures_into_the_database(cli, tmp_path):
     served = create_app({"DATABASE_URL": url})
     listed = served.test_client().get("/api/v1/var/", headers=bearer(READ_WRITE))
     assert listed.json["count"] == 2
-    served.extensions["sandbox.db"].engine.dispose()
+    close_app(served)
 
 
 def test_init_refuses_broken_fixtures(cli, tmp_path):

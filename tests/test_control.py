@@ -6,7 +6,7 @@ import time
 import pytest
 from conftest import READ_WRITE, bearer
 
-from sandbox import create_app, world
+from sandbox import close_app, create_app, world
 
 NEW_ORGANIZER = {"name": "Control Test", "slug": "control-test"}
 CREATE = "/api/v1/var/1/create_organizer/"
@@ -317,7 +317,7 @@ def test_the_admin_token_guards_the_controls_when_set(database_url, tmp_path):
     assert wrong.status_code == 401
     assert allowed.status_code == 200
     assert api.status_code == 200
-    app.extensions["sandbox.db"].engine.dispose()
+    close_app(app)
 
 
 def test_the_controls_are_in_the_openapi_spec_under_their_own_tag(client):

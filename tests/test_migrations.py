@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from sandbox import cli, create_app, migrations
+from sandbox import cli, close_app, create_app, migrations
 from sandbox.models import Base, Organizer
 
 
@@ -20,7 +20,7 @@ def database(database_url, tmp_path):
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test"})
     app.instance_path = str(tmp_path / "instance")
     yield app.extensions["sandbox.db"]
-    app.extensions["sandbox.db"].engine.dispose()
+    close_app(app)
 
 
 def _organizers(database) -> list[str]:
@@ -110,7 +110,7 @@ def test_init_applies_the_migrations(database, database_url, monkeypatch):
 
     result = CliRunner().invoke(cli.main, ["init", "--database", database_url])
     for app in apps:
-        app.extensions["sandbox.db"].engine.dispose()
+        close_app(app)
 
     with database.engine.connect() as connection:
         revision = migrations.current_revision(connection)

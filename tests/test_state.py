@@ -5,7 +5,7 @@ import threading
 import requests
 from conftest import OPS, READ_WRITE, RESTRICTED, bearer, refresh
 
-from sandbox import create_app, world
+from sandbox import close_app, create_app, world
 
 CREATE = "/api/v1/var/1/create_organizer/"
 TAKEN = b'{"slug":["This slug is already in use. Please choose a different one."]}'
@@ -83,12 +83,12 @@ def test_two_apps_on_one_database_share_their_state(app, database_url):
     )
 
     assert seen.status_code == 200
-    other.extensions["sandbox.db"].engine.dispose()
+    close_app(other)
 
 
 def test_the_state_survives_a_new_app_on_the_same_database(app, database_url):
     _create(app.test_client(), "survivor")
-    app.extensions["sandbox.db"].engine.dispose()
+    close_app(app)
 
     restarted = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "again"})
     reseeded = world.prepare(restarted)
@@ -98,7 +98,7 @@ def test_the_state_survives_a_new_app_on_the_same_database(app, database_url):
 
     assert reseeded is False
     assert seen.status_code == 200
-    restarted.extensions["sandbox.db"].engine.dispose()
+    close_app(restarted)
 
 
 def test_racing_creations_of_one_slug_make_exactly_one_organizer(live_server):

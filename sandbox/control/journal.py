@@ -7,10 +7,10 @@ in batches, so journalling costs a request no database write of its own.
 import json
 import logging
 import os
-import queue
 import re
 import threading
 import time
+from collections import deque
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import Engine, bindparam, delete, insert, select
@@ -55,13 +55,22 @@ def redact(text: str) -> str:
 
 
 class JournalWriter:
-    """Stores queued entries in batches from a thread of this process."""
+    """Stores queued entries in batches from a thread of this process.
+
+    The thread sleeps until an entry arrives, waits ``FLUSH_INTERVAL`` for
+    more, then stores them all in one transaction; it holds no connection
+    between batches. Entries leave the queue only under the lock, so a flush
+    from a request and one from the thread keep them in order.
+    """
 
     def __init__(self, engine: Engine, keep: int) -> None:
         self.engine = engine
         self.keep = keep
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.pending: deque[dict] = deque()
         self.lock = threading.Lock()
+        self.wakeup = threading.Event()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
         self.pid: int | None = None
 
     def add(self, raw: dict) -> None:
@@ -69,18 +78,32 @@ class JournalWriter:
         # A forked worker inherits no thread: start one in each process.
         if self.pid != os.getpid():
             self.pid = os.getpid()
-            threading.Thread(target=self._run, daemon=True, name="journal").start()
+            self.thread = threading.Thread(
+                target=self._run, daemon=True, name="journal"
+            )
+            self.thread.start()
 
-        self.queue.put(raw)
+        self.pending.append(raw)
+        self.wakeup.set()
 
     def flush(self) -> None:
         """Store everything queued so far."""
         with self.lock:
             raws = []
-            while not self.queue.empty():
-                raws.append(self.queue.get_nowait())
+            while self.pending:
+                raws.append(self.pending.popleft())
             if raws:
                 self._store([_entry(raw) for raw in raws])
+
+    def close(self) -> None:
+        """Store what is queued and stop the thread, e.g. when the app ends."""
+        if self.thread is not None and self.pid == os.getpid():
+            self.stopping.set()
+            self.wakeup.set()
+            self.thread.join(timeout=5)
+        self.thread = self.pid = None
+        self.stopping.clear()
+        self.flush()
 
     def _store(self, entries: list[dict]) -> None:
         with self.engine.begin() as connection:
@@ -90,6 +113,11 @@ class JournalWriter:
 
     def _run(self) -> None:
         while True:
+            self.wakeup.wait()
+            self.wakeup.clear()
+            if self.stopping.is_set():
+                return
+
             time.sleep(FLUSH_INTERVAL)
             try:
                 self.flush()
@@ -141,17 +169,23 @@ def _entry(raw: dict) -> dict:
         for name, value in raw["headers"]
     }
     return {
-        **{key: raw[key] for key in ("namespace", "at", "method", "path", "status")},
+        **{key: raw[key] for key in ("namespace", "at", "method", "status")},
+        "path": _printable(raw["path"]),
         "duration_ms": raw["duration_ms"],
-        "query": redact(raw["query"].decode("latin-1")),
-        "request_headers": json.dumps(headers),
+        "query": _printable(redact(raw["query"].decode("latin-1"))),
+        "request_headers": _printable(json.dumps(headers)),
         "request_body": _text(raw["request_body"]),
         "response_body": _text(raw["response_body"]),
     }
 
 
 def _text(raw: bytes) -> str:
-    return redact(raw.decode("utf-8", "replace"))
+    return _printable(redact(raw.decode("utf-8", "replace")))
+
+
+def _printable(text: str) -> str:
+    # PostgreSQL's text refuses NUL; the journal shows it escaped instead.
+    return text.replace("\x00", "\\u0000")
 
 
 def entries(method: str | None, path: str | None, status: int | None, limit: int):
