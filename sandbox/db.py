@@ -1,7 +1,7 @@
 """The database engine, sessions and the explicit schema step."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,13 +67,44 @@ def _lock_for_migrations(connection: Connection) -> None:
         )
 
 
+POOL_RECYCLE_SECONDS = 1800
+
+
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # No pre-ping: it costs every request a round trip. Recycling bounds
+        # how stale a pooled connection gets instead.
+        engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
+        event.listen(engine, "before_cursor_execute", _unmatchable_nul, retval=True)
+        return engine
 
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _tune_sqlite)
     return engine
+
+
+def _unmatchable_nul(_conn, _cursor, statement, parameters, _context, _many):
+    # PostgreSQL refuses NUL in text, where pretix answers 500. The sandbox
+    # never stores a NUL, so a value holding one may only fail to match: swap
+    # it for U+FFFD, which no stored value holds either.
+    return statement, _without_nul(parameters)
+
+
+def _without_nul(parameters):
+    if isinstance(parameters, Mapping):
+        return {key: _swap_nul(value) for key, value in parameters.items()}
+
+    if isinstance(parameters, list | tuple):
+        return [_without_nul(value) for value in parameters]
+
+    return _swap_nul(parameters)
+
+
+def _swap_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+
+    return value
 
 
 def _tune_sqlite(connection, _record) -> None:
