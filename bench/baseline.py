@@ -122,6 +122,7 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "workers": workers,
         "worker_class": "gthread",
         "threads": 4,
+        "preload_app": True,
         "accesslog": None,
         "loglevel": "warning",
         "graceful_timeout": 5,

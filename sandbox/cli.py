@@ -3,6 +3,8 @@
 import ipaddress
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask.cli import with_appcontext
@@ -27,6 +29,8 @@ def _configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The sandbox logs the migration it runs; alembic's own steps are noise.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def is_loopback(host: str) -> bool:
@@ -53,7 +57,7 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1))
 def serve(host, port, fixtures, database, workers) -> None:
     """Serve the sandbox on a production WSGI server (gunicorn)."""
-    from sandbox import world
+    from sandbox import close_app, world
     from sandbox.server import run_gunicorn
 
     _configure_logging()
@@ -65,9 +69,9 @@ def serve(host, port, fixtures, database, workers) -> None:
         )
 
     world.prepare(app)
-    app.extensions["sandbox.db"].engine.dispose()
+    close_app(app)
 
-    run_gunicorn(app.config, host, port, workers)
+    run_gunicorn(app, host, port, workers)
 
 
 def _checked_app(fixtures, database):
@@ -80,6 +84,18 @@ def _checked_app(fixtures, database):
     return app
 
 
+@contextmanager
+def _opened_app(fixtures=None, database=None) -> Iterator:
+    """A checked app whose connections are closed when the command ends."""
+    from sandbox import close_app
+
+    app = _checked_app(fixtures, database)
+    try:
+        yield app
+    finally:
+        close_app(app)
+
+
 @main.command()
 @click.option("--fixtures", type=click.Path(dir_okay=False), help="YAML fixtures.")
 @click.option("--database", help="SQLAlchemy database URL.")
@@ -87,9 +103,9 @@ def init(fixtures, database) -> None:
     """Create the schema and load the fixtures into the default namespace."""
     from sandbox import world
 
-    app = _checked_app(fixtures, database)
-    world.reload(app)
-    click.echo(f"Loaded {app.config['FIXTURES']} into {_safe_url(app)}")
+    with _opened_app(fixtures, database) as app:
+        world.reload(app)
+        click.echo(f"Loaded {app.config['FIXTURES']} into {_safe_url(app)}")
 
 
 @main.command("check-fixtures")
@@ -116,11 +132,10 @@ def token(email, scope, slugs, client_id, namespace, database) -> None:
     """Print an access token that a server on the same database accepts."""
     from sandbox.control.tokens import mint
 
-    body = _in_namespace(
-        _app(database=database),
-        namespace,
-        lambda: mint(email, scope, list(slugs) or None, client_id),
-    )
+    with _opened_app(database=database) as app:
+        body = _in_namespace(
+            app, namespace, lambda: mint(email, scope, list(slugs) or None, client_id)
+        )
     click.echo(body["access_token"])
 
 
@@ -133,13 +148,13 @@ def reset(namespace, fixtures, database) -> None:
     from sandbox.db import get_db
     from sandbox.world import reset_namespace
 
-    app = _checked_app(fixtures, database)
+    with _opened_app(fixtures, database) as app:
 
-    def run() -> None:
-        with get_db().engine.begin() as connection:
-            reset_namespace(connection, app.config["FIXTURES"], namespace)
+        def run() -> None:
+            with get_db().engine.begin() as connection:
+                reset_namespace(connection, app.config["FIXTURES"], namespace)
 
-    _in_namespace(app, namespace, run)
+        _in_namespace(app, namespace, run)
     click.echo(f"Reset namespace {namespace} from {app.config['FIXTURES']}")
 
 
@@ -157,15 +172,16 @@ def add_application(name, redirect_uris, database) -> None:
     from sandbox import world
     from sandbox.oauth.clients import register_application
 
-    app = _checked_app(None, database)
-    world.prepare(app)
-    try:
-        with app.extensions["sandbox.db"].engine.begin() as connection:
-            client_id, secret = register_application(
-                connection, name, list(redirect_uris)
-            )
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--redirect-uri") from None
+    with _opened_app(database=database) as app:
+        world.prepare(app)
+        try:
+            with app.extensions["sandbox.db"].engine.begin() as connection:
+                client_id, secret = register_application(
+                    connection, name, list(redirect_uris)
+                )
+        except ValueError as error:
+            message = str(error)
+            raise click.BadParameter(message, param_hint="--redirect-uri") from None
 
     click.echo(f"client_id: {client_id}")
     click.echo(f"client_secret: {secret}")
@@ -176,8 +192,7 @@ def openapi() -> None:
     """Print the OpenAPI spec as JSON."""
     import json
 
-    app = _app()
-    with app.app_context():
+    with _opened_app() as app, app.app_context():
         spec = app.extensions["sandbox.api"].spec.to_dict()
     click.echo(json.dumps(spec, indent=2))
 

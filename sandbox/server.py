@@ -1,19 +1,19 @@
 """gunicorn, started from ``pretix-sandbox serve``."""
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 logger = logging.getLogger(__name__)
 
 
 class SandboxServer(BaseApplication):
-    """gunicorn that builds the sandbox app in each worker."""
+    """gunicorn serving an app built once in the master, then forked."""
 
-    def __init__(self, config: Mapping[str, Any], options: dict[str, Any]) -> None:
-        self.config_for_app = dict(config)
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
         self.options = options
         super().__init__()
 
@@ -21,27 +21,37 @@ class SandboxServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
-        from sandbox import create_app
-
-        return create_app(self.config_for_app)
+    def load(self) -> Flask:
+        return self.application
 
 
-def run_gunicorn(config: Mapping[str, Any], host: str, port: int, workers: int):
-    """Serve until interrupted."""
-    options = {
+def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    """How the sandbox runs gunicorn.
+
+    Threads let one worker wait on a slow (fault-injected) request while it
+    serves others; preloading builds the app once instead of once per worker.
+    """
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
         "threads": 4,
+        "preload_app": True,
         "accesslog": None,
         "loglevel": "warning",
         "graceful_timeout": 5,
     }
+
+
+def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
+    """Serve ``app`` until interrupted.
+
+    The app must hold no open database connection: workers are forked from it.
+    """
     logger.info(
         "Serving pretix-sandbox on http://%s:%s with %d worker(s)",
         host,
         port,
         workers,
     )
-    SandboxServer(config, options).run()
+    SandboxServer(app, gunicorn_options(host, port, workers)).run()
