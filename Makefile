@@ -1,4 +1,5 @@
-# `make run` serves the bundled fixtures; `make test` runs the whole suite.
+# `make run` serves the bundled fixtures; `make test` runs the whole suite;
+# `make bench` measures the sandbox against a bare Flask app.
 # Both set up a virtualenv in .venv on first use.
 
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean
+.PHONY: run test bench lint format clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +19,18 @@ run: $(STAMP)
 	$(BIN)/pretix-sandbox serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sandbox tests
-	$(BIN)/ruff format --check sandbox tests
+	$(BIN)/ruff check sandbox tests bench examples
+	$(BIN)/ruff format --check sandbox tests bench examples
 
 format: $(STAMP)
-	$(BIN)/ruff format sandbox tests
-	$(BIN)/ruff check --fix sandbox tests
+	$(BIN)/ruff format sandbox tests bench examples
+	$(BIN)/ruff check --fix sandbox tests bench examples
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

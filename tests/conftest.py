@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from sandbox import create_app, world
+from sandbox import close_app, create_app, world
 
 READ_WRITE = "sandboxReadWriteToken000000001"
 READ_ONLY = "sandboxReadOnlyToken0000000001"
@@ -49,45 +49,7 @@ def database_url(request, tmp_path):
 
 
 POSTGRES_SERVER = "SANDBOX_TEST_DATABASE_URL"
-# Each PostgreSQL test migrates and seeds a schema of its own, which is slow;
-# these modules and tests marked ``postgres`` run on both databases, the rest
-# on SQLite only, unless SANDBOX_TEST_POSTGRES_ALL=1.
-POSTGRES_MODULES = frozenset(
-    {
-        "test_idempotency",
-        "test_migrations",
-        "test_oauth_token",
-        "test_organizers",
-        "test_resellers",
-        "test_state",
-        "test_workers",
-    }
-)
 _unreachable: dict[str, str] = {}
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    """Deselect the PostgreSQL variant of tests outside the representative set."""
-    if os.environ.get("SANDBOX_TEST_POSTGRES_ALL") == "1":
-        return
-
-    kept, dropped = [], []
-    for item in items:
-        params = getattr(item, "callspec", None)
-        if params is None or params.params.get("database_url") != "postgresql":
-            kept.append(item)
-            continue
-
-        marks = getattr(item.function, "pytestmark", [])
-        chosen = item.module.__name__.rpartition(".")[2] in POSTGRES_MODULES
-        if chosen or any(mark.name == "postgres" for mark in marks):
-            kept.append(item)
-        else:
-            dropped.append(item)
-
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
 
 
 @contextmanager
@@ -104,7 +66,9 @@ def postgres_schema() -> Iterator[str]:
 
     # Each test, also under xdist, owns one schema: no table is ever shared.
     schema = f"t_{secrets.token_hex(8)}"
-    engine = create_engine(server, poolclass=NullPool)
+    engine = create_engine(
+        server, poolclass=NullPool, connect_args={"connect_timeout": 5}
+    )
     try:
         with engine.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA {schema}"))
@@ -137,7 +101,7 @@ def app(database_url, tmp_path):
     app.instance_path = str(tmp_path / "instance")
     world.reload(app)
     yield app
-    app.extensions["sandbox.db"].engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture
