@@ -95,9 +95,15 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _workers_of(process: subprocess.Popen) -> list[int]:
+def _workers_of(process: subprocess.Popen, expected: int) -> list[int]:
+    # gunicorn forks its workers one by one: give the last a moment to appear.
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    return [int(pid) for pid in children.read_text().split()]
+    deadline = time.monotonic() + 10
+    while True:
+        workers = [int(pid) for pid in children.read_text().split()]
+        if len(workers) >= expected or time.monotonic() > deadline:
+            return workers
+        time.sleep(0.05)
 
 
 def _create(http, url: str, slug: str) -> requests.Response:
@@ -109,7 +115,6 @@ def test_workers_share_one_database(database_url):
     slugs = [f"worker-{number}" for number in range(8)]
 
     with serving(database_url) as server, requests.Session() as one_connection:
-        workers = _workers_of(server.process)
         created = [_create(one_connection, server.url, slug) for slug in slugs]
         # Every read opens a new connection, which either worker may accept.
         reads = [
@@ -121,6 +126,7 @@ def test_workers_share_one_database(database_url):
             for _ in range(5)
             for slug in slugs
         ]
+        workers = _workers_of(server.process, 2)
         server.process.send_signal(signal.SIGTERM)
         code = server.process.wait(timeout=20)
 
