@@ -4,7 +4,7 @@ import logging
 import re
 
 import pytest
-from conftest import READ_WRITE, bearer
+from conftest import CLIENT_ID, CLIENT_SECRET, READ_WRITE, bearer
 
 LINE = re.compile(r"^(?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) [\d.]+ms$")
 
@@ -68,3 +68,35 @@ def test_the_live_server_logs_no_query_string(app, live_server, caplog):
     ]
     assert server_lines
     assert not [line for line in server_lines if READ_WRITE in line]
+
+
+def test_a_full_oauth_flow_leaves_no_secret_in_logs_or_journal(client, oauth, caplog):
+    caplog.set_level(logging.DEBUG)
+    oauth.login()
+    code = oauth.code()
+    tokens = oauth.exchange(code).get_json()
+    client.get("/api/v1/var/", headers=bearer(tokens["access_token"]))
+    refreshed = client.post(
+        "/api/v1/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    ).get_json()
+    client.post(
+        "/api/v1/oauth/revoke_token",
+        data={"token": refreshed["refresh_token"]},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    )
+
+    journal = client.get("/_sandbox/requests?limit=1000").get_data(as_text=True)
+
+    secrets = {
+        "code": code,
+        "access token": tokens["access_token"],
+        "refreshed access token": refreshed["access_token"],
+        "refresh token": tokens["refresh_token"],
+        "client secret": CLIENT_SECRET,
+        "password": "password=sandbox",
+    }
+    for name, secret in secrets.items():
+        assert secret not in caplog.text, f"{name} in the log"
+        assert secret not in journal, f"{name} in the journal"

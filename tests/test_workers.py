@@ -184,3 +184,57 @@ def test_every_acknowledged_create_survives_a_kill(tmp_path):
 
     assert len(received) >= 40
     assert missing == []
+
+
+RACERS = 64
+TAKEN = b'{"slug":["This slug is already in use. Please choose a different one."]}'
+
+
+def _race(url: str, headers_of) -> list[requests.Response]:
+    # Every racer waits at the barrier, so the requests leave together.
+    barrier = threading.Barrier(RACERS)
+    answers: list[requests.Response] = [None] * RACERS  # type: ignore[list-item]
+
+    def racer(number: int) -> None:
+        slug = "Raced-Slug" if number % 2 else "raced-slug"
+        barrier.wait()
+        answers[number] = requests.post(
+            url + CREATE,
+            json={"name": f"Racer {number}", "slug": slug},
+            headers=headers_of(number),
+            timeout=60,
+        )
+
+    threads = [threading.Thread(target=racer, args=(n,)) for n in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_one_slug_raced_across_workers_is_created_once(database_url):
+    with serving(database_url, workers=2) as server:
+        answers = _race(server.url, lambda _n: bearer(READ_WRITE))
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] + [400] * (RACERS - 1)
+    assert {answer.content for answer in answers if answer.status_code == 400} == {
+        TAKEN
+    }
+
+
+def test_one_idempotency_key_raced_across_workers_creates_once(database_url):
+    headers = {**bearer(READ_WRITE), "X-Idempotency-Key": "one-key-for-all"}
+
+    with serving(database_url, workers=2) as server:
+        answers = _race(server.url, lambda _n: headers)
+        listed = requests.get(
+            server.url + "/api/v1/organizers/?page=last", headers=bearer(READ_WRITE)
+        ).json()
+
+    created = [answer for answer in answers if answer.status_code == 201]
+    assert {answer.status_code for answer in answers} <= {201, 409}
+    assert created
+    assert len({answer.content for answer in created}) == 1
+    assert listed["count"] == 60
