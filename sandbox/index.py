@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import bindparam, select
 
 from sandbox import schemas
-from sandbox.api import documents_errors
+from sandbox.api import documents_errors, responds
 from sandbox.auth import any_access, profile_access
 from sandbox.db import get_connection
 from sandbox.models import User
@@ -29,7 +29,7 @@ class Root(APIView):
 
     view_name = "Api Root"
 
-    @blp.response(200, description="Route names and their absolute URLs")
+    @responds(blp, 200, description="Route names and their absolute URLs")
     @documents_errors(blp, 401, 403, 406)
     def get(self):
         """List the API's collections with their URLs."""
@@ -46,7 +46,7 @@ class Version(APIView):
     access = staticmethod(any_access)
     view_name = "Version"
 
-    @blp.response(200, schemas.Version)
+    @responds(blp, 200, schemas.Version)
     @documents_errors(blp, 403, 406)
     def get(self):
         """Show the pretix version the sandbox answers as."""
@@ -60,7 +60,7 @@ class Me(APIView):
     access = staticmethod(profile_access)
     view_name = "Me"
 
-    @blp.response(200, schemas.Me)
+    @responds(blp, 200, schemas.Me)
     @documents_errors(blp, 403, 406)
     def get(self):
         """Show the user your OAuth token acts for (scope read or profile)."""

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import Select, bindparam, func, select
 
 from sandbox import schemas
-from sandbox.api import documents_errors
+from sandbox.api import documents_errors, responds
 from sandbox.auth import Principal
 from sandbox.db import get_connection
 from sandbox.errors import PermissionDenied
@@ -87,7 +87,7 @@ class OrganizerList(APIView):
 
     view_name = "Organizer List"
 
-    @blp.response(200, schemas.OrganizerPage)
+    @responds(blp, 200, schemas.OrganizerPage)
     @documents_errors(blp, 401, 403, 404, 406)
     def get(self):
         """List the organizers your token may use, ordered by slug."""
@@ -141,20 +141,20 @@ class OrganizerDetail(APIView):
     view_name = "Organizer Instance"
     check_object = staticmethod(reachable_organizer)
 
-    @blp.response(200, schemas.Organizer)
+    @responds(blp, 200, schemas.Organizer)
     @documents_errors(blp, 401, 403, 406)
     def get(self, organizer: str):
         """Show one organizer your token reaches."""
         return json_response(g.organizer)
 
-    @blp.response(200, schemas.Organizer)
+    @responds(blp, 200, schemas.Organizer)
     @documents_errors(blp, 400, 401, 403, 406, 415)
     def put(self, organizer: str):
         """Update an organizer; ``name`` and ``slug`` are read-only."""
         require_mapping(g.body)
         return json_response(g.organizer)
 
-    @blp.response(200, schemas.Organizer)
+    @responds(blp, 200, schemas.Organizer)
     @documents_errors(blp, 400, 401, 403, 406, 415)
     def patch(self, organizer: str):
         """Update part of an organizer; ``name`` and ``slug`` are read-only."""

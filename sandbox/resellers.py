@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from sandbox import schemas
-from sandbox.api import documents_errors
+from sandbox.api import documents_errors, responds
 from sandbox.auth import Principal, user_access
 from sandbox.db import get_connection
 from sandbox.errors import APIError, ObjectNotFound
@@ -102,7 +102,7 @@ class ResellerList(APIView):
     access = staticmethod(user_access)
     view_name = "Reseller Account List"
 
-    @blp.response(200, schemas.ResellerPage)
+    @responds(blp, 200, schemas.ResellerPage)
     @documents_errors(blp, 401, 403, 404, 406)
     def get(self):
         """List the reseller accounts you have access to."""
@@ -128,7 +128,7 @@ class ResellerDetail(APIView):
     access = staticmethod(user_access)
     view_name = "Reseller Account Instance"
 
-    @blp.response(200, schemas.Reseller)
+    @responds(blp, 200, schemas.Reseller)
     @documents_errors(blp, 401, 403, 404, 406)
     def get(self, reseller_id: str):
         """Show one reseller account, identified by its id."""
@@ -143,7 +143,7 @@ class CreateOrganizer(APIView):
     view_name = "Create organizer"
 
     @blp.doc(requestBody={"content": {"application/json": {"schema": "NewOrganizer"}}})
-    @blp.response(201, schemas.CreatedOrganizer)
+    @responds(blp, 201, schemas.CreatedOrganizer)
     @documents_errors(blp, 400, 401, 403, 404, 406, 415)
     def post(self, reseller_id: str):
         """Create an organizer associated with a reseller account."""
