@@ -15,12 +15,11 @@ from sandbox.fixtures import (
     FixtureErrors,
     Seed,
     cached_seed,
-    clear_namespace,
     load_fixtures,
-    seed_namespace,
 )
 from sandbox.secrets import check_password, check_secret, hash_secret, new_token
 from sandbox.slugs import validate_organizer
+from sandbox.world import clear_namespace, seed_namespace
 
 BUNDLED = Path(__file__).parent.parent / "fixtures" / "default.yaml"
 CLIENT_ID = "sandboxDemoClient00000000000000000000000"

@@ -6,8 +6,8 @@ from flask import g
 from sqlalchemy import delete, insert, select
 
 from sandbox.db import get_connection
-from sandbox.fixtures import clear_namespace, namespace_condition
 from sandbox.models import Base, Snapshot
+from sandbox.world import clear_namespace, namespace_condition
 
 # Snapshots hold the world, not the sandbox's own records of it.
 SKIPPED = frozenset({"snapshot", "journal_entry"})
