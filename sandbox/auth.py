@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 
 from sandbox.db import get_connection
 from sandbox.errors import NOT_PROVIDED, NotAuthenticated, PermissionDenied
-from sandbox.models import AccessToken, TeamToken
+from sandbox.models import TeamToken
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -19,17 +19,6 @@ HAS_SPACES = "Invalid token header. Token string should not contain spaces."
 # Scheme keywords of pretix's token authenticators. Devices do not exist in the
 # sandbox, so a device token is always an unknown one.
 TOKEN_KEYWORDS = frozenset({"token", "device"})
-
-_OAUTH_LOOKUP = select(
-    AccessToken.user_id,
-    AccessToken.grant_id,
-    AccessToken.scope,
-    AccessToken.expires_at,
-).where(
-    AccessToken.namespace == bindparam("namespace"),
-    AccessToken.token == bindparam("token"),
-    AccessToken.revoked.is_(False),
-)
 
 _TEAM_LOOKUP = select(TeamToken.organizer_id).where(
     TeamToken.namespace == bindparam("namespace"),
@@ -105,15 +94,10 @@ def _team_principal(parts: list[str]) -> Principal:
 
 
 def _oauth_principal(token: str) -> Principal | None:
-    # The namespace's state query usually fetched this token's row already.
-    prefetched = g.get("prefetched_token")
-    if prefetched is not None and prefetched[0] == token:
-        found = prefetched[1]
-    else:
-        params = {"namespace": g.namespace, "token": token}
-        found = get_connection().execute(_OAUTH_LOOKUP, params).first()
-
-    if found is None:
+    # The namespace's state query fetched the offered token's row already
+    # (sandbox.namespaces), in the same round trip.
+    token_offered, found = g.get("prefetched_token", (None, None))
+    if found is None or token_offered != token:
         return None
 
     if found.expires_at <= g.namespace_state.now():

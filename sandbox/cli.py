@@ -145,16 +145,10 @@ def token(email, scope, slugs, client_id, namespace, database) -> None:
 @click.option("--database", help="SQLAlchemy database URL.")
 def reset(namespace, fixtures, database) -> None:
     """Put a namespace back to the fixtures."""
-    from sandbox.db import get_db
-    from sandbox.world import reset_namespace
+    from sandbox import world
 
     with _opened_app(fixtures, database) as app:
-
-        def run() -> None:
-            with get_db().engine.begin() as connection:
-                reset_namespace(connection, app.config["FIXTURES"], namespace)
-
-        _in_namespace(app, namespace, run)
+        world.reload(app, namespace)
     click.echo(f"Reset namespace {namespace} from {app.config['FIXTURES']}")
 
 

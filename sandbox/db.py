@@ -48,11 +48,6 @@ class Database:
             logger.info("Migrating the schema from %s", revision or "nothing")
             migrations.upgrade(connection)
 
-    def has_schema(self) -> bool:
-        """Whether the schema has been created in this database."""
-        with self.engine.connect() as connection:
-            return self.engine.dialect.has_table(connection, "namespace")
-
 
 def _lock_for_migrations(connection: Connection) -> None:
     # Servers starting together on one database take turns. On SQLite an

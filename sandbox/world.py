@@ -50,15 +50,19 @@ def prepare(app: Flask) -> bool:
     return True
 
 
-def reload(app: Flask) -> None:
-    """Reset the default namespace to the fixtures, creating the schema if needed."""
+def reset(app: Flask, namespace: str) -> None:
+    """Put one namespace back to the app's fixtures, in a transaction of its own."""
     database: Database = app.extensions["sandbox.db"]
-    database.create_schema()
-
     with database.engine.begin() as connection:
-        reset_namespace(connection, app.config["FIXTURES"], DEFAULT_NAMESPACE)
+        reset_namespace(connection, app.config["FIXTURES"], namespace)
 
-    logger.info("Loaded fixtures from %s", app.config["FIXTURES"])
+
+def reload(app: Flask, namespace: str = DEFAULT_NAMESPACE) -> None:
+    """Reset a namespace to the fixtures, creating the schema if needed."""
+    app.extensions["sandbox.db"].create_schema()
+    reset(app, namespace)
+
+    logger.info("Loaded fixtures from %s into %s", app.config["FIXTURES"], namespace)
 
 
 def seed_namespace(

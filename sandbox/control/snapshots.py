@@ -68,3 +68,10 @@ def names() -> list[str]:
         .order_by(Snapshot.name)
     )
     return list(get_connection().execute(statement).scalars())
+
+
+def forget_all() -> None:
+    """Forget every snapshot of the namespace."""
+    connection = get_connection()
+    connection.execute(delete(Snapshot).where(Snapshot.namespace == g.namespace))
+    connection.commit()

@@ -3,15 +3,13 @@
 import json
 
 import marshmallow as ma
-from flask import Response, g
+from flask import Response, current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import delete
 
+from sandbox import world
 from sandbox.control import clock, faults, journal, snapshots, tokens
-from sandbox.db import get_connection, get_db
 from sandbox.errors import APIError, ObjectNotFound
-from sandbox.models import Snapshot
 from sandbox.namespaces import HEADER
 from sandbox.rendering import json_response
 
@@ -72,15 +70,10 @@ class TokenExpiry(ma.Schema):
 @blp.response(200, description="The namespace is back to the fixtures")
 def reset():
     """Reset the namespace: data, tokens, journal, faults and clock."""
-    from flask import current_app
-
-    from sandbox.world import reset_namespace
-
     # Entries still queued belong to the world being reset; store them first
     # so that the reset clears them too.
     journal.flush_queued()
-    with get_db().engine.begin() as connection:
-        reset_namespace(connection, current_app.config["FIXTURES"], g.namespace)
+    world.reset(current_app, g.namespace)
     return json_response({"namespace": g.namespace})
 
 
@@ -205,9 +198,7 @@ class Snapshots(MethodView):
     @blp.response(204)
     def delete(self):
         """Forget every snapshot of the namespace."""
-        connection = get_connection()
-        connection.execute(delete(Snapshot).where(Snapshot.namespace == g.namespace))
-        connection.commit()
+        snapshots.forget_all()
         return json_response(None, 204)
 
 
