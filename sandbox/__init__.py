@@ -12,10 +12,9 @@ from sandbox import (
     db,
     errors,
     idempotency,
-    namespaces,
+    lifecycle,
     oauth,
     pipeline,
-    requestlog,
     settings,
 )
 
@@ -28,12 +27,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     logging.getLogger("sandbox").setLevel(app.config["LOG_LEVEL"])
 
-    requestlog.init_app(app)
     db.init_app(app)
-    namespaces.init_app(app)
     idempotency.init_app(app)
     control.init_app(app)
     pipeline.init_app(app)
+    lifecycle.init_app(app)
     _register_api(app)
     oauth.init_app(app)
     errors.init_app(app)

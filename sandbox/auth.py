@@ -1,14 +1,15 @@
 """Who is calling: pretix's token authentication and its scope rules."""
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from flask import g, request
+from flask import Request
 from sqlalchemy import bindparam, select
 
 from sandbox.db import get_connection
 from sandbox.errors import NOT_PROVIDED, NotAuthenticated, PermissionDenied
 from sandbox.models import TeamToken
+from sandbox.statements import Prepared
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -20,9 +21,11 @@ HAS_SPACES = "Invalid token header. Token string should not contain spaces."
 # sandbox, so a device token is always an unknown one.
 TOKEN_KEYWORDS = frozenset({"token", "device"})
 
-_TEAM_LOOKUP = select(TeamToken.organizer_id).where(
-    TeamToken.namespace == bindparam("namespace"),
-    TeamToken.token == bindparam("token"),
+_TEAM_LOOKUP = Prepared(
+    select(TeamToken.organizer_id).where(
+        TeamToken.namespace == bindparam("namespace"),
+        TeamToken.token == bindparam("token"),
+    )
 )
 
 
@@ -33,6 +36,35 @@ class TokenRow(NamedTuple):
     grant_id: int
     scope: str
     expires_at: float
+
+
+@dataclass(slots=True)
+class Credentials:
+    """What a request offers as credentials, read once per request.
+
+    ``token_row`` is the offered OAuth token's row when it exists and is not
+    revoked; :mod:`sandbox.namespaces` fetches it with the namespace.
+    """
+
+    header: list[str]
+    bearer: str | None
+    token_row: TokenRow | None = None
+
+
+def read_credentials(request: Request) -> Credentials:
+    """The request's ``Authorization`` header, split, and its OAuth token.
+
+    The token is a ``Bearer`` header's, else the ``access_token`` query
+    parameter's.
+    """
+    header = request.environ.get("HTTP_AUTHORIZATION", "").split()
+    if len(header) == 2 and header[0].lower() == "bearer":
+        return Credentials(header, header[1])
+
+    # Asking werkzeug's MultiDict for a missing key costs an exception.
+    args = request.args
+    query_token = args["access_token"] if "access_token" in args else None
+    return Credentials(header, query_token or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,56 +83,43 @@ class Principal:
         return self.kind == "oauth"
 
 
-def authenticate() -> Principal | None:
+def authenticate(store: Any) -> Principal | None:
     """The caller, or ``None`` without usable credentials.
+
+    ``store`` is the request's ``flask.g``, holding its credentials and its
+    namespace's state.
 
     :raise NotAuthenticated: for a malformed or unknown ``Token`` header.
     """
-    parts = request.headers.get("Authorization", "").split()
-    if parts and parts[0].lower() in TOKEN_KEYWORDS:
-        return _team_principal(parts)
+    credentials = store.credentials
+    header = credentials.header
+    if header and header[0].lower() in TOKEN_KEYWORDS:
+        return _team_principal(header, store.namespace)
 
-    token = bearer_token(parts)
-    return _oauth_principal(token) if token else None
-
-
-def bearer_token(parts: list[str] | None = None) -> str | None:
-    """The OAuth token a request offers: a ``Bearer`` header, else the query's."""
-    if parts is None:
-        parts = request.headers.get("Authorization", "").split()
-
-    if len(parts) == 2 and parts[0].lower() == "bearer":
-        return parts[1]
-
-    return request.args.get("access_token") or None
+    return _oauth_principal(store) if credentials.bearer else None
 
 
-def _team_principal(parts: list[str]) -> Principal:
-    if len(parts) == 1:
+def _team_principal(header: list[str], namespace: str) -> Principal:
+    if len(header) == 1:
         raise NotAuthenticated(NO_CREDENTIALS)
 
-    if len(parts) > 2:
+    if len(header) > 2:
         raise NotAuthenticated(HAS_SPACES)
 
     found = None
-    if parts[0].lower() == "token":
-        params = {"namespace": g.namespace, "token": parts[1]}
-        found = get_connection().execute(_TEAM_LOOKUP, params).first()
+    if header[0].lower() == "token":
+        params = {"namespace": namespace, "token": header[1]}
+        found = _TEAM_LOOKUP.first(get_connection(), params)
 
     if found is None:
         raise NotAuthenticated(INVALID_TOKEN)
 
-    return Principal("team", organizer_id=found.organizer_id)
+    return Principal("team", organizer_id=found[0])
 
 
-def _oauth_principal(token: str) -> Principal | None:
-    # The namespace's state query fetched the offered token's row already
-    # (sandbox.namespaces), in the same round trip.
-    token_offered, found = g.get("prefetched_token", (None, None))
-    if found is None or token_offered != token:
-        return None
-
-    if found.expires_at <= g.namespace_state.now():
+def _oauth_principal(store: Any) -> Principal | None:
+    found = store.credentials.token_row
+    if found is None or found.expires_at <= store.namespace_state.now():
         return None
 
     return Principal(
@@ -132,11 +151,11 @@ def require_principal(principal: Principal | None) -> Principal:
     return principal
 
 
-def _challenge_free(principal_of) -> Principal:
+def _challenge_free(principal_of, store: Any) -> Principal:
     # /me and /version put session authentication first in pretix, so every
     # failure there is a 403 without a WWW-Authenticate challenge.
     try:
-        principal = principal_of()
+        principal = principal_of(store)
     except NotAuthenticated as error:
         raise PermissionDenied(error.body["detail"]) from None
 
@@ -146,17 +165,17 @@ def _challenge_free(principal_of) -> Principal:
     return principal
 
 
-def token_access(method: str) -> Principal:
+def token_access(method: str, store: Any) -> Principal:
     """OAuth or team token, with the method's scope (most of the API)."""
-    principal = require_principal(authenticate())
+    principal = require_principal(authenticate(store))
 
     require_scope(principal, method)
     return principal
 
 
-def user_access(method: str) -> Principal:
+def user_access(method: str, store: Any) -> Principal:
     """User-level OAuth tokens only; team tokens are refused (``/var/``)."""
-    principal = token_access(method)
+    principal = token_access(method, store)
 
     if not principal.is_oauth:
         raise PermissionDenied()
@@ -164,9 +183,9 @@ def user_access(method: str) -> Principal:
     return principal
 
 
-def profile_access(_method: str) -> Principal:
+def profile_access(_method: str, store: Any) -> Principal:
     """An OAuth token with ``read`` or ``profile`` (``/me``)."""
-    principal = _challenge_free(_oauth_only)
+    principal = _challenge_free(_oauth_only, store)
 
     if not principal.scopes & {"read", "profile"}:
         raise PermissionDenied()
@@ -174,11 +193,10 @@ def profile_access(_method: str) -> Principal:
     return principal
 
 
-def any_access(_method: str) -> Principal:
+def any_access(_method: str, store: Any) -> Principal:
     """Any valid token, failures answered with 403 (``/version``)."""
-    return _challenge_free(authenticate)
+    return _challenge_free(authenticate, store)
 
 
-def _oauth_only() -> Principal | None:
-    token = bearer_token()
-    return _oauth_principal(token) if token else None
+def _oauth_only(store: Any) -> Principal | None:
+    return _oauth_principal(store) if store.credentials.bearer else None

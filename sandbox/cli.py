@@ -192,13 +192,15 @@ def openapi() -> None:
 
 
 def _in_namespace(app, namespace: str, action):
+    from flask import g, request
+
     from sandbox.errors import APIError
     from sandbox.namespaces import HEADER, select_namespace
 
     app.extensions["sandbox.db"].create_schema()
     with app.test_request_context(headers={HEADER: namespace}):
         try:
-            select_namespace()
+            select_namespace(request, g)
             return action()
         except APIError as error:
             raise click.ClickException(str(error.body)) from None

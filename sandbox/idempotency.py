@@ -9,8 +9,9 @@ written into the claimed row once the request has run.
 
 import hashlib
 import json
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,7 @@ from sandbox.models import IdempotencyRecord
 from sandbox.views import APIView
 
 HEADER = "X-Idempotency-Key"
+ENVIRON_KEY = "HTTP_X_IDEMPOTENCY_KEY"
 API_PREFIX = "/api/"
 QUERY_PATH = "/api/v1/idempotency_query"
 MAX_KEY_LENGTH = 190
@@ -69,9 +71,9 @@ _STORE = (
 CLAIM_ATTEMPTS = 3
 
 
-def claim_key() -> Response | None:
-    """``before_request``: replay a stored answer, or claim the key for this one."""
-    key = request.headers.get(HEADER, "")
+def claim_key(request: Request, store: Any) -> Response | None:
+    """Replay a stored answer, or claim the key for this request."""
+    key = request.environ.get(ENVIRON_KEY)
     if not key or request.method in SAFE_METHODS:
         return None
 
@@ -85,12 +87,12 @@ def claim_key() -> Response | None:
 
     where = _record_params(key)
     connection = get_connection()
-    now = g.namespace_state.now()
+    now = store.namespace_state.now()
 
     for _attempt in range(CLAIM_ATTEMPTS):
         try:
             claimed = connection.execute(_CLAIM, {**where, "created_at": now})
-            g.idempotency_claim = {"record": claimed.scalar_one()}
+            store.idempotency_claim = {"record": claimed.scalar_one()}
             connection.commit()
         except IntegrityError:
             connection.rollback()
@@ -109,9 +111,9 @@ def claim_key() -> Response | None:
     return concurrent_request()
 
 
-def store_answer(response: Response) -> Response:
-    """``after_request``: keep the answer under the claimed key, or let it go."""
-    claim = g.pop("idempotency_claim", None)
+def store_answer(store: Any, response: Response) -> Response:
+    """Keep the answer under the claimed key, or let it go."""
+    claim = store.pop("idempotency_claim", None)
     if claim is None:
         return response
 
@@ -155,7 +157,7 @@ class IdempotencyQuery(APIView):
 
     # pretix's view has neither authentication nor permission classes: the
     # credentials only pick the stored answer.
-    access = staticmethod(lambda _method: None)
+    access = staticmethod(lambda _method, _store: None)
     view_name = "Idempotency Query"
 
     def get(self):
@@ -201,15 +203,7 @@ def _django_json(payload: dict, status: int) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Store and replay keyed requests; register the key query view.
-
-    Call after :func:`sandbox.namespaces.init_app`, which picks the namespace
-    and its clock, and before the controls and :func:`sandbox.pipeline.init_app`:
-    a replay comes before every check, as pretix's middleware before its views.
-    """
-    app.before_request(claim_key)
-    app.after_request(store_answer)
-    app.teardown_request(release_abandoned)
+    """Register the key query view; the steps run from :mod:`sandbox.lifecycle`."""
     app.add_url_rule(
         QUERY_PATH, view_func=IdempotencyQuery.as_view("idempotency_query")
     )

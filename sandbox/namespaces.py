@@ -2,25 +2,28 @@
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Request, current_app
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.auth import TokenRow, bearer_token
+from sandbox.auth import TokenRow, read_credentials
 from sandbox.clock import namespace_now
 from sandbox.db import get_connection, get_db
 from sandbox.errors import APIError
 from sandbox.models import DEFAULT_NAMESPACE, AccessToken, Namespace
+from sandbox.statements import Prepared
 
 HEADER = "X-Sandbox-Namespace"
+ENVIRON_KEY = "HTTP_X_SANDBOX_NAMESPACE"
 VALID_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 INVALID_NAME = (
     "X-Sandbox-Namespace must be 1 to 64 letters, digits, dots, dashes or "
     "underscores, starting with a letter or digit."
 )
 
-_STATE = select(
+_STATE_QUERY = select(
     Namespace.clock_offset,
     Namespace.frozen_at,
     Namespace.faults_active,
@@ -29,20 +32,24 @@ _STATE = select(
 ).where(Namespace.name == bindparam("name"))
 STATE_COLUMNS = 5
 
+_STATE = Prepared(_STATE_QUERY)
+
 # The same row with the offered OAuth token's, in one round trip: most API
 # requests carry a bearer token, and authentication needs this row anyway.
-_STATE_AND_TOKEN = _STATE.add_columns(
-    AccessToken.user_id,
-    AccessToken.grant_id,
-    AccessToken.scope,
-    AccessToken.expires_at,
-).outerjoin(
-    AccessToken,
-    and_(
-        AccessToken.namespace == Namespace.name,
-        AccessToken.token == bindparam("token"),
-        AccessToken.revoked.is_(False),
-    ),
+_STATE_AND_TOKEN = Prepared(
+    _STATE_QUERY.add_columns(
+        AccessToken.user_id,
+        AccessToken.grant_id,
+        AccessToken.scope,
+        AccessToken.expires_at,
+    ).outerjoin(
+        AccessToken,
+        and_(
+            AccessToken.namespace == Namespace.name,
+            AccessToken.token == bindparam("token"),
+            AccessToken.revoked.is_(False),
+        ),
+    )
 )
 
 
@@ -62,37 +69,47 @@ class NamespaceState:
         return namespace_now(self.clock_offset, self.frozen_at)
 
 
-def select_namespace() -> None:
-    """``before_request``: read the namespace, seeding it on first use.
+def select_namespace(request: Request, store: Any) -> None:
+    """Read the namespace into ``store`` (``flask.g``), seeding it on first use.
+
+    The offered OAuth token's row comes in the same query.
 
     :raise APIError: 400 for a malformed namespace name.
     """
-    name = request.headers.get(HEADER) or DEFAULT_NAMESPACE
+    name = request.environ.get(ENVIRON_KEY) or DEFAULT_NAMESPACE
     if not VALID_NAME.match(name):
         raise APIError(INVALID_NAME)
 
-    g.namespace = name
-    token = bearer_token()
-    if token is None:
-        g.namespace_state = load_state(name)
+    store.namespace = name
+    store.credentials = credentials = read_credentials(request)
+    if credentials.bearer is None:
+        store.namespace_state = load_state(name)
         return
 
-    row = _state_row(_STATE_AND_TOKEN, {"name": name, "token": token})
-    g.namespace_state = NamespaceState(name, *row[:STATE_COLUMNS])
-    token_row = TokenRow(*row[STATE_COLUMNS:])
-    g.prefetched_token = (token, None if token_row.user_id is None else token_row)
+    row = _state_row(_STATE_AND_TOKEN, {"name": name, "token": credentials.bearer})
+    store.namespace_state = _namespace_state(name, row)
+    if row[STATE_COLUMNS] is not None:
+        credentials.token_row = TokenRow(*row[STATE_COLUMNS:])
 
 
 def load_state(name: str) -> NamespaceState:
     """The namespace's state, after seeding it from the fixtures if new."""
-    return NamespaceState(name, *_state_row(_STATE, {"name": name}))
+    return _namespace_state(name, _state_row(_STATE, {"name": name}))
 
 
-def _state_row(statement, params: dict):
-    row = get_connection().execute(statement, params).first()
+def _namespace_state(name: str, row) -> NamespaceState:
+    # The driver's row: SQLite answers booleans as 0 and 1.
+    offset, frozen_at, faults, journal, doom = row[:STATE_COLUMNS]
+    return NamespaceState(
+        name, offset, frozen_at, bool(faults), bool(journal), bool(doom)
+    )
+
+
+def _state_row(statement: Prepared, params: dict):
+    row = statement.first(get_connection(), params)
     if row is None:
         _seed(params["name"])
-        row = get_connection().execute(statement, params).first()
+        row = statement.first(get_connection(), params)
 
     return row
 
@@ -107,8 +124,3 @@ def _seed(name: str) -> None:
             reset_namespace(connection, current_app.config["FIXTURES"], name)
     except IntegrityError:
         pass
-
-
-def init_app(app: Flask) -> None:
-    """Pick the namespace before anything else looks at the request."""
-    app.before_request(select_namespace)

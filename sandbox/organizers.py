@@ -13,6 +13,7 @@ from sandbox.models import GrantOrganizer, Organizer, OrganizerMember
 from sandbox.pagination import paginate
 from sandbox.rendering import json_response
 from sandbox.site import base_url
+from sandbox.statements import Prepared
 from sandbox.views import APIView, require_mapping
 
 blp = Blueprint(
@@ -49,8 +50,7 @@ def _reach(principal: Principal) -> tuple[Select, dict]:
 
 def _page_statement(base: Select, ordering: str | None) -> Select:
     return (
-        base.add_columns(func.count().over())
-        .order_by(*_order_by(ordering))
+        base.order_by(*_order_by(ordering))
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
@@ -68,10 +68,11 @@ def _order_by(ordering: str | None) -> tuple:
     return (*terms, Organizer.id) if terms else DEFAULT_ORDERING
 
 
-# The default orderings' statements are built once; others on demand.
+# The default orderings' statements are prepared once; others are built on
+# demand and run through SQLAlchemy, whose cache bounds what they cost.
 _DEFAULT_PAGES = {
-    True: _page_statement(_OAUTH_REACH, None),
-    False: _page_statement(_TEAM_REACH, None),
+    True: Prepared(_page_statement(_OAUTH_REACH, None)),
+    False: Prepared(_page_statement(_TEAM_REACH, None)),
 }
 
 
@@ -91,20 +92,19 @@ class OrganizerList(APIView):
     @documents_errors(blp, 401, 403, 404, 406)
     def get(self):
         """List the organizers your token may use, ordered by slug."""
-        base, params = _reach(g.principal)
+        principal = g.principal
+        base, params = _reach(principal)
         ordering = request.args.get("ordering")
-        statement = (
-            _page_statement(base, ordering)
-            if ordering
-            else _DEFAULT_PAGES[g.principal.is_oauth]
-        )
         connection = get_connection()
 
-        def fetch(offset: int, limit: int):
+        def fetch(offset: int, limit: int) -> list[dict]:
             page = {**params, "offset": offset, "limit": limit}
-            rows = connection.execute(statement, page).all()
-            total = rows[0][-1] if rows else None
-            return [organizer_body(row[0], row[1]) for row in rows], total
+            if ordering:
+                statement = _page_statement(base, ordering)
+                rows = connection.execute(statement, page).all()
+            else:
+                rows = _DEFAULT_PAGES[principal.is_oauth].rows(connection, page)
+            return [organizer_body(name, slug) for name, slug in rows]
 
         def count() -> int:
             counting = select(func.count()).select_from(base.subquery())

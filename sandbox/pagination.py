@@ -17,7 +17,7 @@ LAST_PAGE = "last"
 LARGEST_PAGE = 2**53
 
 Rows = Sequence[dict[str, Any]]
-FetchPage = Callable[[int, int], tuple[Rows, int | None]]
+FetchPage = Callable[[int, int], Rows]
 Count = Callable[[], int]
 
 
@@ -35,9 +35,9 @@ def page_size() -> int:
 def paginate(fetch: FetchPage, count: Count) -> dict[str, Any]:
     """The envelope for the requested page.
 
-    ``fetch(offset, limit)`` returns the page's rows and, when it can tell
-    cheaply, the total count (``None`` otherwise); ``count()`` is called only
-    when the total is still unknown.
+    ``fetch(offset, limit)`` returns the page's rows; ``count()`` the total,
+    and it is called only when the page cannot tell: a page that is neither
+    empty nor full is the last one, so the total follows from it.
 
     :raise APIError: 404 "Invalid page." as pretix for a bad page number.
     """
@@ -47,12 +47,12 @@ def paginate(fetch: FetchPage, count: Count) -> dict[str, Any]:
     if asked == LAST_PAGE:
         total = count()
         number = _page_count(total, size)
-        rows, _ = fetch((number - 1) * size, size)
+        rows = fetch((number - 1) * size, size)
     else:
         number = _page_number(asked)
-        rows, total = fetch((number - 1) * size, size)
-        if total is None:
-            total = count()
+        offset = (number - 1) * size
+        rows = fetch(offset, size)
+        total = offset + len(rows) if 0 < len(rows) < size else count()
 
     if number > _page_count(total, size):
         raise APIError(INVALID_PAGE, 404)

@@ -7,9 +7,10 @@ carries, and the view's ``Allow``.
 """
 
 import json
+from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
@@ -34,29 +35,30 @@ PARSES = [
 ]
 
 
-def check_request():
-    """``before_request``: run pretix's checks for the API view addressed."""
-    endpoint, view_args = _addressed_endpoint()
-    view_class = getattr(current_app.view_functions[endpoint], "view_class", None)
-    if getattr(view_class, "access", None) is None:
+def check_request(request: Request, store: Any) -> Response | None:
+    """Run pretix's checks for the API view addressed; fill ``store`` (``g``)."""
+    endpoint, view_args = _addressed_endpoint(request)
+    view_class, allow = _route(endpoint)
+    if view_class is None:
         return None
 
-    g.allow = _allow(endpoint)
+    store.allow = allow
 
-    _negotiate()
+    _negotiate(request)
 
-    g.body = _parse_body() if request.method in BODY_METHODS else None
+    method = request.method
+    store.body = _parse_body(request) if method in BODY_METHODS else None
 
-    g.principal = view_class.access(request.method)
-    view_class.check_object(g.principal, **view_args)
+    store.principal = principal = view_class.access(method, store)
+    view_class.check_object(principal, **view_args)
 
-    if request.method == "OPTIONS":
+    if method == "OPTIONS":
         return _describe(view_class)
 
     return None
 
 
-def _addressed_endpoint() -> tuple[str, dict]:
+def _addressed_endpoint(request: Request) -> tuple[str, dict]:
     # The endpoint and URL arguments of the view addressed, also when the
     # method is not allowed there: the object is checked before the method.
     error = request.routing_exception
@@ -70,13 +72,13 @@ def _addressed_endpoint() -> tuple[str, dict]:
         adapter = current_app.create_url_adapter(request)
         return adapter.match(method=error.valid_methods[0])
 
-    if _exists_with_slash():
+    if _exists_with_slash(request):
         raise SlashMissing()
 
     raise PageNotFound()
 
 
-def _exists_with_slash() -> bool:
+def _exists_with_slash(request: Request) -> bool:
     # Werkzeug redirects only when the slashed route takes the request's
     # method; Django's APPEND_SLASH asks whether the slashed path exists.
     if request.path.endswith("/"):
@@ -86,15 +88,27 @@ def _exists_with_slash() -> bool:
     return bool(adapter.allowed_methods(request.path + "/"))
 
 
-def _allow(endpoint: str) -> str:
-    known = current_app.extensions["sandbox.allow"]
-    if endpoint not in known:
-        methods = set()
-        for rule in current_app.url_map.iter_rules(endpoint):
-            methods |= rule.methods or set()
-        known[endpoint] = allow_header(methods)
+def _route(endpoint: str) -> tuple[type | None, str]:
+    # The API view class behind an endpoint (None for other views) and its
+    # Allow header, worked out on the endpoint's first request.
+    known = current_app.extensions["sandbox.routes"]
+    found = known.get(endpoint)
+    if found is None:
+        found = known[endpoint] = _describe_route(endpoint)
 
-    return known[endpoint]
+    return found
+
+
+def _describe_route(endpoint: str) -> tuple[type | None, str]:
+    view_class = getattr(current_app.view_functions[endpoint], "view_class", None)
+    if getattr(view_class, "access", None) is None:
+        return None, ""
+
+    methods = set()
+    for rule in current_app.url_map.iter_rules(endpoint):
+        methods |= rule.methods or set()
+
+    return view_class, allow_header(methods)
 
 
 class SlashMissing(Exception):
@@ -115,14 +129,14 @@ def add_slash(_error: SlashMissing) -> Response:
     return slash_redirect(location)
 
 
-def _negotiate() -> None:
+def _negotiate(request: Request) -> None:
     # Django's QueryDict answers a repeated parameter with its last value.
     requested_format = (request.args.getlist("format") or [None])[-1]
     if requested_format is not None and requested_format != "json":
         raise ObjectNotFound()
 
-    accept = request.headers.get("Accept", "")
-    if not accept:
+    accept = request.environ.get("HTTP_ACCEPT")
+    if not accept or accept in JSON_MEDIA:
         return
 
     media = {item.split(";", 1)[0].strip().lower() for item in accept.split(",")}
@@ -130,7 +144,7 @@ def _negotiate() -> None:
         raise APIError(NOT_ACCEPTABLE, 406)
 
 
-def _parse_body() -> dict | list | object:
+def _parse_body(request: Request) -> dict | list | object:
     raw = request.get_data(cache=True)
     if not raw:
         return {}
@@ -170,19 +184,17 @@ def _describe(view_class):
     )
 
 
-def finish_response(response: Response) -> Response:
-    """``after_request``: pretix's common headers and the view's ``Allow``."""
-    allow = g.get("allow")
+def finish_response(store: Any, response: Response) -> Response:
+    """pretix's common headers and the API view's ``Allow``."""
+    allow = getattr(store, "allow", None)
     if allow:
-        response.headers["Allow"] = allow
+        response.headers.set("Allow", allow)
 
     return add_common_headers(response)
 
 
 def init_app(app: Flask) -> None:
-    """Run the pipeline around every request."""
-    app.extensions["sandbox.allow"] = {}
+    """Prepare the pipeline; its steps run from :mod:`sandbox.lifecycle`."""
+    app.extensions["sandbox.routes"] = {}
     app.url_map.merge_slashes = False
-    app.before_request(check_request)
-    app.after_request(finish_response)
     app.register_error_handler(SlashMissing, add_slash)

@@ -31,9 +31,11 @@ def json_response(
     payload: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
     """A response rendered the way pretix's API renders JSON."""
-    response = Response(_encode(payload), status=status, content_type=JSON_TYPE)
-    response.headers.extend(headers or {})
-    return response
+    listed = [("Content-Type", JSON_TYPE)]
+    if headers:
+        listed.extend(headers.items())
+
+    return Response(_encode(payload), status=status, headers=listed)
 
 
 def html_not_found() -> Response:
@@ -54,9 +56,12 @@ def slash_redirect(location: str) -> Response:
 def add_common_headers(response: Response) -> Response:
     """Add the headers pretix sends on API and OAuth answers, unless set."""
     headers = response.headers
+    # One pass over the headers: each missing lookup in werkzeug's Headers
+    # would raise and catch an HTTP exception.
+    present = {name.lower() for name, _value in headers}
     for name, value in COMMON_HEADERS:
-        if name not in headers:
-            headers[name] = value
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

@@ -2,21 +2,22 @@
 
 import logging
 import time
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Request, Response
 
 logger = logging.getLogger("sandbox.requests")
 
 
-def start_timer() -> None:
-    """``before_request``: note when the request began."""
-    g.started = time.perf_counter()
+def start_timer(store: Any) -> None:
+    """Note in ``store`` (``flask.g``) when the request began."""
+    store.started = time.perf_counter()
 
 
-def log_request(response: Response) -> Response:
-    """``after_request``: method, path, status and milliseconds."""
+def log_request(request: Request, store: Any, response: Response) -> None:
+    """Method, path, status and milliseconds."""
     if logger.isEnabledFor(logging.INFO):
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        elapsed = (time.perf_counter() - store.started) * 1000
         # The path alone: query strings may carry ?access_token=.
         logger.info(
             "%s %s %s %.1fms",
@@ -25,10 +26,3 @@ def log_request(response: Response) -> Response:
             response.status_code,
             elapsed,
         )
-    return response
-
-
-def init_app(app: Flask) -> None:
-    """Time and log every request."""
-    app.before_request(start_timer)
-    app.after_request(log_request)

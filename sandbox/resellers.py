@@ -20,6 +20,7 @@ from sandbox.models import (
 from sandbox.pagination import paginate
 from sandbox.rendering import json_response
 from sandbox.slugs import SLUG_TAKEN, validate_organizer
+from sandbox.statements import Prepared
 from sandbox.views import APIView
 
 blp = Blueprint(
@@ -46,16 +47,18 @@ _MINE = (
     ResellerMember.user_id == bindparam("user_id"),
     Reseller.namespace == bindparam("namespace"),
 )
-_PAGE = (
-    select(*_COLUMNS, func.count().over())
+_PAGE = Prepared(
+    select(*_COLUMNS)
     .join(ResellerMember)
     .where(*_MINE)
     .order_by(Reseller.id)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
-_COUNT = select(func.count()).select_from(Reseller).join(ResellerMember).where(*_MINE)
-_ONE = (
+_COUNT = Prepared(
+    select(func.count()).select_from(Reseller).join(ResellerMember).where(*_MINE)
+)
+_ONE = Prepared(
     select(*_COLUMNS)
     .join(ResellerMember)
     .where(*_MINE, Reseller.id == bindparam("reseller_id"))
@@ -88,7 +91,7 @@ def get_reseller_or_404(principal: Principal, reseller_id: str) -> dict:
         raise ObjectNotFound(MODEL_NAME)
 
     params = {**_mine(principal), "reseller_id": number}
-    row = get_connection().execute(_ONE, params).first()
+    row = _ONE.first(get_connection(), params)
     if row is None:
         raise ObjectNotFound(MODEL_NAME)
 
@@ -109,14 +112,15 @@ class ResellerList(APIView):
         params = _mine(g.principal)
         connection = get_connection()
 
-        def fetch(offset: int, limit: int):
+        def fetch(offset: int, limit: int) -> list[dict]:
             page = {**params, "offset": offset, "limit": limit}
-            rows = connection.execute(_PAGE, page).all()
-            total = rows[0][-1] if rows else None
-            return [dict(zip(FIELDS, row, strict=False)) for row in rows], total
+            return [
+                dict(zip(FIELDS, row, strict=True))
+                for row in _PAGE.rows(connection, page)
+            ]
 
         def count() -> int:
-            return connection.execute(_COUNT, params).scalar_one()
+            return _COUNT.first(connection, params)[0]
 
         return json_response(paginate(fetch, count))
 

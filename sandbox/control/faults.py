@@ -6,8 +6,9 @@ import json
 import logging
 import random
 import time
+from typing import Any
 
-from flask import g, request
+from flask import Request, Response, g, request
 from sqlalchemy import delete, insert, select, update
 
 from sandbox.db import get_connection
@@ -27,10 +28,9 @@ DEFAULT_DETAILS = {
 DEFAULT_RETRY_AFTER = 1
 
 
-def inject() -> object:
-    """``before_request``: answer or delay as the first matching rule says."""
-    state = g.get("namespace_state")
-    if state is None or not state.faults_active:
+def inject(_request: Request, store: Any) -> Response | None:
+    """Answer or delay as the first matching rule says, when rules exist."""
+    if not store.namespace_state.faults_active:
         return None
 
     if request.path.startswith(CONTROL_PREFIX):

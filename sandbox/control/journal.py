@@ -1,9 +1,11 @@
 """The request journal: what each request sent and got, secrets redacted.
 
-Requests only queue their entry; a writer thread per process stores the queue
-in batches, so journalling costs a request no database write of its own.
+Requests only queue the raw parts of their entry; a writer thread per process
+redacts and stores the queue in batches, so journalling costs a request no
+database write and next to no time of its own.
 """
 
+import functools
 import json
 import logging
 import os
@@ -11,13 +13,15 @@ import re
 import threading
 import time
 from collections import deque
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g
 from sqlalchemy import Engine, bindparam, delete, insert, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.db import get_connection
 from sandbox.models import JournalEntry
+from sandbox.statements import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +35,28 @@ SECRET_FIELDS = re.compile(
     r"(?P<key>(?:access_token|refresh_token|client_secret|code|code_verifier|"
     r"token|password|csrfmiddlewaretoken)=)[^&\s]*"
 )
+# Every key above holds one of these: text without them needs no regex.
+SECRET_WORDS = ("token", "code", "secret", "password")
 SECRET_JSON = re.compile(
     r'(?P<key>"(?:access_token|refresh_token|client_secret|code|token)"\s*:\s*)'
     r'"[^"]*"'
 )
 
+_INSERT = Prepared(
+    insert(JournalEntry),
+    columns=(
+        "namespace",
+        "at",
+        "method",
+        "path",
+        "query",
+        "status",
+        "duration_ms",
+        "request_headers",
+        "request_body",
+        "response_body",
+    ),
+)
 _PRUNE = delete(JournalEntry).where(
     JournalEntry.namespace == bindparam("ns"),
     JournalEntry.id
@@ -50,6 +71,9 @@ _PRUNE = delete(JournalEntry).where(
 
 def redact(text: str) -> str:
     """``text`` with every credential-looking value replaced."""
+    if not any(word in text for word in SECRET_WORDS):
+        return text
+
     text = SECRET_FIELDS.sub(lambda match: match["key"] + REDACTED, text)
     return SECRET_JSON.sub(lambda match: match["key"] + f'"{REDACTED}"', text)
 
@@ -66,14 +90,14 @@ class JournalWriter:
     def __init__(self, engine: Engine, keep: int) -> None:
         self.engine = engine
         self.keep = keep
-        self.pending: deque[dict] = deque()
+        self.pending: deque[tuple] = deque()
         self.lock = threading.Lock()
         self.wakeup = threading.Event()
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.pid: int | None = None
 
-    def add(self, raw: dict) -> None:
+    def add(self, raw: tuple) -> None:
         """Queue one request's raw entry."""
         # A forked worker inherits no thread: start one in each process.
         if self.pid != os.getpid():
@@ -83,8 +107,11 @@ class JournalWriter:
             )
             self.thread.start()
 
+        # Appended first, so a writer that has not yet cleared the event will
+        # find the entry once it does; Event.set takes a lock, is_set does not.
         self.pending.append(raw)
-        self.wakeup.set()
+        if not self.wakeup.is_set():
+            self.wakeup.set()
 
     def flush(self) -> None:
         """Store everything queued so far."""
@@ -107,7 +134,7 @@ class JournalWriter:
 
     def _store(self, entries: list[dict]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(insert(JournalEntry), entries)
+            _INSERT.many(connection, entries)
             for namespace in {entry["namespace"] for entry in entries}:
                 connection.execute(_PRUNE, {"ns": namespace, "keep": self.keep})
 
@@ -125,58 +152,89 @@ class JournalWriter:
                 logger.exception("Could not store journal entries")
 
 
-def record(response: Response) -> Response:
-    """``after_request``: queue the request when its namespace keeps a journal."""
-    state = g.get("namespace_state")
+def record(request: Request, store: Any, response: Response) -> Response:
+    """Queue the request when its namespace keeps a journal."""
+    state = getattr(store, "namespace_state", None)
     if state is None or not state.journal_active:
         return response
 
-    if request.path.startswith(CONTROL_PREFIX):
+    path = request.path
+    if path.startswith(CONTROL_PREFIX):
         return response
 
-    started = g.get("started", time.perf_counter())
+    environ = request.environ
     current_app.extensions["sandbox.journal"].add(
-        {
-            "namespace": g.namespace,
-            "at": state.now(),
-            "method": request.method,
-            "path": request.path,
-            "query": request.query_string,
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "headers": list(request.headers.items()),
-            "request_body": _request_body()[:BODY_LIMIT],
-            "response_body": b""
-            if response.is_streamed
-            else response.get_data()[:BODY_LIMIT],
-        }
+        (
+            state.name,
+            state.now(),
+            request.method,
+            path,
+            environ.get("QUERY_STRING", ""),
+            response.status_code,
+            time.perf_counter() - store.started,
+            environ,
+            _request_body(request, environ),
+            b"" if response.is_streamed else response.get_data(),
+        )
     )
     return response
 
 
-def _request_body() -> bytes:
+_HEADER_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+# werkzeug's request headers skip these copies of the two above.
+_SHADOWED_KEYS = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
+
+
+def _is_header(key: str) -> bool:
+    if key.startswith("HTTP_"):
+        return key not in _SHADOWED_KEYS
+
+    return key in _HEADER_KEYS
+
+
+def _request_body(request: Request, environ: dict) -> bytes:
+    if environ.get("CONTENT_LENGTH", "0") in ("", "0") and (
+        "HTTP_TRANSFER_ENCODING" not in environ
+    ):
+        return b""
+
     # A body over MAX_CONTENT_LENGTH was refused unread (413): there is none.
     try:
-        return request.get_data(cache=True)
+        return request.get_data(cache=True)[:BODY_LIMIT]
     except RequestEntityTooLarge:
         return b""
 
 
-def _entry(raw: dict) -> dict:
-    # Redaction happens here, in the writer thread, off the request's path.
-    headers = {
-        name: REDACTED if name.lower() in SECRET_HEADERS else value
-        for name, value in raw["headers"]
-    }
+def _entry(raw: tuple) -> dict:
+    # Everything but capturing happens here, in the writer thread, off the
+    # request's path.
+    namespace, at, method, path, query, status, seconds, environ, sent, got = raw
+    headers = {}
+    for key, value in environ.items():
+        if _is_header(key):
+            name = _header_name(key)
+            headers[name] = REDACTED if name.lower() in SECRET_HEADERS else value
+
     return {
-        **{key: raw[key] for key in ("namespace", "at", "method", "status")},
-        "path": _printable(raw["path"]),
-        "duration_ms": raw["duration_ms"],
-        "query": _printable(redact(raw["query"].decode("latin-1"))),
+        "namespace": namespace,
+        "at": at,
+        "method": method,
+        "status": status,
+        "path": _printable(path),
+        "duration_ms": round(seconds * 1000, 2),
+        "query": _printable(redact(query)),
         "request_headers": _printable(json.dumps(headers)),
-        "request_body": _text(raw["request_body"]),
-        "response_body": _text(raw["response_body"]),
+        "request_body": _text(sent[:BODY_LIMIT]),
+        "response_body": _text(got[:BODY_LIMIT]),
     }
+
+
+@functools.lru_cache(maxsize=512)
+def _header_name(key: str) -> str:
+    # The WSGI key of a header, spelt as werkzeug spells it back.
+    if key.startswith("HTTP_"):
+        key = key[5:]
+    return key.replace("_", "-").title()
 
 
 def _text(raw: bytes) -> str:
@@ -236,12 +294,11 @@ def clear() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its writer and journal every request after it is answered."""
+    """Give the app its journal writer."""
     engine = app.extensions["sandbox.db"].engine
     app.extensions["sandbox.journal"] = JournalWriter(
         engine, app.config["JOURNAL_SIZE"]
     )
-    app.after_request(record)
 
 
 def flush_queued() -> None:

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from sandbox.oauth import login, views
+from sandbox.oauth import login, session, views
 from sandbox.oauth.server import create_server
 
 SESSION_DEFAULTS = {
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         if app.config[key] == Flask.default_config[key]:
             app.config[key] = value
 
+    session.init_app(app)
     app.extensions["sandbox.oauth"] = create_server()
     app.register_blueprint(login.bp)
     app.register_blueprint(views.bp)
