@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def close_app(app: Flask) -> None:
     """Store the journal's queue and close every database connection."""
     app.extensions["sandbox.journal"].close()
-    app.extensions["sandbox.db"].engine.dispose()
+    app.extensions["sandbox.db"].close()
 
 
 def _register_api(app: Flask) -> None:
