@@ -46,10 +46,17 @@ class Prepared:
     def _cursor(self, connection: Connection, params: Mapping[str, Any]):
         sql, positions = self._for(connection)
         driver = connection.connection.driver_connection
-        if positions is None:
-            return driver.execute(sql, params)
+        values = params if positions is None else [params[name] for name in positions]
+        if connection.in_transaction() or not _idle_in_autocommit_off(driver):
+            return driver.execute(sql, values)
 
-        return driver.execute(sql, [params[name] for name in positions])
+        # Outside a transaction, psycopg would send a BEGIN of its own and the
+        # request's end a ROLLBACK: two round trips for one read.
+        driver.autocommit = True
+        try:
+            return driver.execute(sql, values)
+        finally:
+            driver.autocommit = False
 
     def _for(self, connection: Connection) -> tuple[str, Sequence[str] | None]:
         name = connection.dialect.name
@@ -58,6 +65,13 @@ class Prepared:
             found = self._compiled[name] = _compile(self, connection)
 
         return found
+
+
+def _idle_in_autocommit_off(driver) -> bool:
+    # psycopg's connections say so in ``info``; SQLite reads begin nothing.
+    info = getattr(driver, "info", None)
+    status = getattr(info, "transaction_status", None)
+    return status == 0 and not driver.autocommit
 
 
 def _compile(prepared: Prepared, connection: Connection):

@@ -172,7 +172,11 @@ def record(request: Request, store: Any, response: Response) -> Response:
             environ.get("QUERY_STRING", ""),
             response.status_code,
             time.perf_counter() - store.started,
-            environ,
+            {
+                key: value
+                for key, value in environ.items()
+                if key[:5] == "HTTP_" or key in _HEADER_KEYS
+            },
             _request_body(request, environ),
             b"" if response.is_streamed else response.get_data(),
         )
@@ -183,13 +187,6 @@ def record(request: Request, store: Any, response: Response) -> Response:
 _HEADER_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 # werkzeug's request headers skip these copies of the two above.
 _SHADOWED_KEYS = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
-
-
-def _is_header(key: str) -> bool:
-    if key.startswith("HTTP_"):
-        return key not in _SHADOWED_KEYS
-
-    return key in _HEADER_KEYS
 
 
 def _request_body(request: Request, environ: dict) -> bytes:
@@ -208,12 +205,13 @@ def _request_body(request: Request, environ: dict) -> bytes:
 def _entry(raw: tuple) -> dict:
     # Everything but capturing happens here, in the writer thread, off the
     # request's path.
-    namespace, at, method, path, query, status, seconds, environ, sent, got = raw
+    namespace, at, method, path, query, status, seconds, captured, sent, got = raw
     headers = {}
-    for key, value in environ.items():
-        if _is_header(key):
-            name = _header_name(key)
-            headers[name] = REDACTED if name.lower() in SECRET_HEADERS else value
+    for key, value in captured.items():
+        if key in _SHADOWED_KEYS:
+            continue
+        name = _header_name(key)
+        headers[name] = REDACTED if name.lower() in SECRET_HEADERS else value
 
     return {
         "namespace": namespace,

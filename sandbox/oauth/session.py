@@ -25,6 +25,10 @@ class LoginSessionInterface(SecureCookieSessionInterface):
         return signer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession:
+        # Parsing an absent Cookie header still costs; look first.
+        if "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+
         if self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
 
