@@ -38,10 +38,13 @@ def fetch(
 class Server:
     """One gunicorn master started in its own process group."""
 
-    def __init__(self, argv: list[str], log: Path, port: int) -> None:
+    def __init__(
+        self, argv: list[str], log: Path, port: int, env: dict | None = None
+    ) -> None:
         self.argv = argv
         self.log = log
         self.port = port
+        self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen | None = None
         self.started = 0.0
 
@@ -59,6 +62,7 @@ class Server:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                env=self.env,
             )
 
     def wait_ready(self, path: str, headers: dict[str, str]) -> float:

@@ -39,6 +39,10 @@ CLIENT_ID = "sandboxDemoClient00000000000000000000000"
 CLIENT_SECRET = "sandbox-demo-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
+# The sandbox as an operator may run it for throughput: no request journal,
+# no per-request log line.
+LEAN_ENV = {"SANDBOX_JOURNAL_SIZE": "0", "SANDBOX_LOG_LEVEL": "WARNING"}
+
 # Seconds per wrk run, and the repetitions of the one-off probes.
 MODES = {
     "full": {
@@ -51,6 +55,7 @@ MODES = {
         "baseline_cold_runs": 3,
         "reset_calls": 200,
         "plugin_tests": 50,
+        "paired_rounds": 3,
     },
     "quick": {
         "seconds": 1,
@@ -62,6 +67,7 @@ MODES = {
         "baseline_cold_runs": 1,
         "reset_calls": 50,
         "plugin_tests": 20,
+        "paired_rounds": 1,
     },
 }
 
@@ -94,6 +100,7 @@ class Bench:
             "cold_start": {},
             "reset": {},
             "pytest_plugin": {},
+            "paired": {},
         }
 
     def _sqlite_url(self, name: str) -> str:
@@ -113,6 +120,7 @@ class Bench:
             bodies = self._measure_sandbox(backend, new_url) or bodies
 
         self._measure_baseline(bodies)
+        self._measure_paired(bodies)
         for backend, new_url in self.databases.items():
             self._measure_scale(backend, new_url)
 
@@ -138,7 +146,7 @@ class Bench:
         self.databases["postgres"] = self._postgres_url
         self.results["postgres"] = "available"
 
-    def _sandbox(self, url: str, name: str) -> Server:
+    def _sandbox(self, url: str, name: str, env: dict | None = None) -> Server:
         port = free_port()
         argv = [
             population.SERVE,
@@ -154,7 +162,7 @@ class Bench:
             "--fixtures",
             self.fixtures,
         ]
-        return Server(argv, self.logs / f"{name}.log", port)
+        return Server(argv, self.logs / f"{name}.log", port, env)
 
     def _baseline(self, bodies: Path | None, name: str) -> Server:
         port = free_port()
@@ -207,6 +215,49 @@ class Bench:
                 server, "baseline", load.ENDPOINTS
             )
             self.results["rss_kb"]["baseline"] = server.worker_rss_kb()
+
+    def _measure_paired(self, bodies: Path | None) -> None:
+        # The headline ratio, measured with every server up at once and the
+        # load alternating between them, so that the machine's other work
+        # weighs on each alike; the median of the rounds is reported.
+        servers = {"baseline": self._baseline(bodies, "paired-baseline")}
+        for backend, new_url in self.databases.items():
+            url = self._prepared(backend, new_url, report.SMALL)
+            servers[backend] = self._sandbox(url, f"paired-{backend}")
+        url = self._prepared("sqlite", self._sqlite_url, report.SMALL)
+        servers[report.LEAN] = self._sandbox(url, "paired-lean", LEAN_ENV)
+
+        try:
+            for name, server in servers.items():
+                server.start()
+                server.wait_ready(
+                    load.VAR_LIST.path, {} if name == "baseline" else AUTH
+                )
+                self._wrk(server, load.VAR_LIST, 8, self.settings["warmup_seconds"])
+            self._alternate(servers)
+        finally:
+            for server in servers.values():
+                server.stop()
+
+    def _alternate(self, servers: dict[str, Server]) -> None:
+        paired = self.results["paired"]
+        names = list(servers)
+        for connections in self.settings["concurrencies"]:
+            for round_number in range(self.settings["paired_rounds"]):
+                order = names if round_number % 2 == 0 else names[::-1]
+                for name in order:
+                    result = self._wrk(
+                        servers[name],
+                        load.VAR_LIST,
+                        connections,
+                        self.settings["seconds"],
+                    )
+                    runs = paired.setdefault(name, {}).setdefault(str(connections), [])
+                    runs.append(result["rps"])
+                    self.log(
+                        f"paired {name}: c{connections} round {round_number + 1}: "
+                        f"{result['rps']:,.0f} req/s"
+                    )
 
     def _measure_scale(self, backend: str, new_url) -> None:
         # Both sizes back to back, so that a change in the machine's other

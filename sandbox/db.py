@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sandbox import migrations
+from sandbox.statements import IDLE
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,11 @@ class Database:
             self._close(connection)
 
         connection = self._held.connection = self.engine.connect()
-        # Threads of a development server live for one request each.
-        closer = weakref.finalize(threading.current_thread(), self._close, connection)
+        # Threads of a development server live for one request each. The
+        # thread's locals are dropped as it exits (the Thread object may live
+        # on much longer), and the connection goes back to the pool with them.
+        self._held.exit_sentinel = sentinel = _ExitSentinel()
+        closer = weakref.finalize(sentinel, self._close, connection)
         with self._lock:
             self._opened[connection] = closer
         return connection
@@ -61,10 +65,12 @@ class Database:
             connection.rollback()
 
         # Prepared statements run on the driver, which may have begun a
-        # transaction of its own (PostgreSQL does, SQLite does not for reads).
-        driver = connection.connection.driver_connection
-        if _driver_in_transaction(driver):
-            driver.rollback()
+        # transaction of its own: psycopg does unless in autocommit; SQLite's
+        # reads begin none, and its writes are SQLAlchemy's.
+        if connection.dialect.name == "postgresql":
+            driver = connection.connection.driver_connection
+            if driver.info.transaction_status != IDLE:
+                driver.rollback()
 
     def close(self) -> None:
         """Close every thread's connection and the pool, e.g. when the app ends."""
@@ -121,16 +127,12 @@ class Database:
             migrations.upgrade(connection)
 
 
+class _ExitSentinel:
+    """Lives in a thread's locals only, so it dies as the thread exits."""
+
+
 # Connections a forked process inherited and must leave alone.
 _INHERITED: list = []
-
-
-def _driver_in_transaction(driver) -> bool:
-    info = getattr(driver, "info", None)
-    if info is not None and hasattr(info, "transaction_status"):
-        return info.transaction_status != 0
-
-    return bool(getattr(driver, "in_transaction", False))
 
 
 def _lock_for_migrations(connection: Connection) -> None:

@@ -94,7 +94,8 @@ class OrganizerList(APIView):
         """List the organizers your token may use, ordered by slug."""
         principal = g.principal
         base, params = _reach(principal)
-        ordering = request.args.get("ordering")
+        args = request.args
+        ordering = args["ordering"] if "ordering" in args else None
         connection = get_connection()
 
         def fetch(offset: int, limit: int) -> list[dict]:

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app, request
+from werkzeug.datastructures import MultiDict
 
 from sandbox.errors import APIError
 from sandbox.site import base_url
@@ -21,12 +22,16 @@ FetchPage = Callable[[int, int], Rows]
 Count = Callable[[], int]
 
 
-def page_size() -> int:
+def page_size(args: MultiDict) -> int:
     """``page_size`` from the query when it is a positive integer, capped."""
     largest = current_app.config["PAGE_SIZE"]
+    # werkzeug's MultiDict raises an HTTP exception for a missing key: look first.
+    if "page_size" not in args:
+        return largest
+
     try:
-        asked = int(request.args["page_size"])
-    except (KeyError, ValueError):
+        asked = int(args["page_size"])
+    except ValueError:
         return largest
 
     return min(asked, largest) if asked > 0 else largest
@@ -41,8 +46,9 @@ def paginate(fetch: FetchPage, count: Count) -> dict[str, Any]:
 
     :raise APIError: 404 "Invalid page." as pretix for a bad page number.
     """
-    size = page_size()
-    asked = request.args.get("page", "1")
+    args = request.args
+    size = page_size(args)
+    asked = args["page"] if "page" in args else "1"
 
     if asked == LAST_PAGE:
         total = count()

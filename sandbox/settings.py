@@ -78,7 +78,7 @@ SETTINGS = (
         "JOURNAL_SIZE",
         500,
         _integer,
-        "Requests kept in each namespace's journal",
+        "Requests kept in each namespace's journal; 0 turns the journal off",
     ),
 )
 

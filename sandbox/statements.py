@@ -14,6 +14,9 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
 
+# psycopg's TransactionStatus.IDLE: connected, no transaction open.
+IDLE = 0
+
 
 class Prepared:
     """One Core statement, compiled for a dialect on first use."""
@@ -47,7 +50,10 @@ class Prepared:
         sql, positions = self._for(connection)
         driver = connection.connection.driver_connection
         values = params if positions is None else [params[name] for name in positions]
-        if connection.in_transaction() or not _idle_in_autocommit_off(driver):
+        if connection.dialect.name != "postgresql" or connection.in_transaction():
+            return driver.execute(sql, values)
+
+        if driver.info.transaction_status != IDLE or driver.autocommit:
             return driver.execute(sql, values)
 
         # Outside a transaction, psycopg would send a BEGIN of its own and the
@@ -65,13 +71,6 @@ class Prepared:
             found = self._compiled[name] = _compile(self, connection)
 
         return found
-
-
-def _idle_in_autocommit_off(driver) -> bool:
-    # psycopg's connections say so in ``info``; SQLite reads begin nothing.
-    info = getattr(driver, "info", None)
-    status = getattr(info, "transaction_status", None)
-    return status == 0 and not driver.autocommit
 
 
 def _compile(prepared: Prepared, connection: Connection):

@@ -17,6 +17,8 @@ class APIView(MethodView):
 
     access = staticmethod(token_access)
     view_name = "Api"
+    # The views keep no state: one instance serves every request.
+    init_every_request = False
 
     @staticmethod
     def check_object(principal: Principal, **view_args: str) -> None:

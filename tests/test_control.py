@@ -300,6 +300,22 @@ def test_the_journal_is_bounded_and_can_be_cleared(app, client):
     assert client.get("/_sandbox/requests").get_json()["count"] == 0
 
 
+def test_a_journal_size_of_zero_turns_the_journal_off(database_url, tmp_path):
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "x", "JOURNAL_SIZE": 0}
+    )
+    app.instance_path = str(tmp_path / "instance")
+    world.reload(app)
+    client = app.test_client()
+
+    answered = client.get("/api/v1/var/", headers=bearer(READ_WRITE))
+    journal = client.get("/_sandbox/requests").get_json()
+
+    assert answered.status_code == 200
+    assert journal["count"] == 0
+    close_app(app)
+
+
 def test_the_admin_token_guards_the_controls_when_set(database_url, tmp_path):
     app = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": "x", "ADMIN_TOKEN": "s3cret"}

@@ -158,12 +158,13 @@ def record(request: Request, store: Any, response: Response) -> Response:
     if state is None or not state.journal_active:
         return response
 
+    writer = current_app.extensions["sandbox.journal"]
     path = request.path
-    if path.startswith(CONTROL_PREFIX):
+    if not writer.keep or path.startswith(CONTROL_PREFIX):
         return response
 
     environ = request.environ
-    current_app.extensions["sandbox.journal"].add(
+    writer.add(
         (
             state.name,
             state.now(),
