@@ -67,8 +67,7 @@ def read_credentials(request: Request) -> Credentials:
     return Credentials(header, query_token or None)
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
+class Principal(NamedTuple):
     """An authenticated caller: a user's OAuth grant or an organizer's team."""
 
     kind: str

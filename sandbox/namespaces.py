@@ -1,8 +1,7 @@
 """Independent worlds in one server, picked per request by a header."""
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Request, current_app
 from sqlalchemy import and_, bindparam, select
@@ -53,8 +52,7 @@ _STATE_AND_TOKEN = Prepared(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NamespaceState:
+class NamespaceState(NamedTuple):
     """What a request needs to know of its namespace, read once per request."""
 
     name: str

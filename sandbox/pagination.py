@@ -12,6 +12,8 @@ from sandbox.errors import APIError
 from sandbox.site import base_url
 
 INVALID_PAGE = "Invalid page."
+# What request.args holds for a request without a query, without parsing one.
+NO_ARGS: MultiDict = MultiDict()
 LAST_PAGE = "last"
 # Past the end of any list, and small enough that its offset fits a database
 # integer: larger page numbers are invalid without asking the database.
@@ -46,7 +48,7 @@ def paginate(fetch: FetchPage, count: Count) -> dict[str, Any]:
 
     :raise APIError: 404 "Invalid page." as pretix for a bad page number.
     """
-    args = request.args
+    args = request.args if request.environ.get("QUERY_STRING") else NO_ARGS
     size = page_size(args)
     asked = args["page"] if "page" in args else "1"
 

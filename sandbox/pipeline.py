@@ -131,9 +131,11 @@ def add_slash(_error: SlashMissing) -> Response:
 
 def _negotiate(request: Request) -> None:
     # Django's QueryDict answers a repeated parameter with its last value.
-    requested_format = (request.args.getlist("format") or [None])[-1]
-    if requested_format is not None and requested_format != "json":
-        raise ObjectNotFound()
+    # Most requests have no query at all, and werkzeug would still parse it.
+    if request.environ.get("QUERY_STRING"):
+        requested_format = (request.args.getlist("format") or [None])[-1]
+        if requested_format is not None and requested_format != "json":
+            raise ObjectNotFound()
 
     accept = request.environ.get("HTTP_ACCEPT")
     if not accept or accept in JSON_MEDIA:
