@@ -4,7 +4,7 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sandbox import migrations
-from sandbox.statements import IDLE
+from sandbox.statements import IDLE, without_nul
 
 logger = logging.getLogger(__name__)
 
@@ -165,27 +165,7 @@ def _make_engine(url: str) -> Engine:
 
 
 def _unmatchable_nul(_conn, _cursor, statement, parameters, _context, _many):
-    # PostgreSQL refuses NUL in text, where pretix answers 500. The sandbox
-    # never stores a NUL, so a value holding one may only fail to match: swap
-    # it for U+FFFD, which no stored value holds either.
-    return statement, _without_nul(parameters)
-
-
-def _without_nul(parameters):
-    if isinstance(parameters, Mapping):
-        return {key: _swap_nul(value) for key, value in parameters.items()}
-
-    if isinstance(parameters, list | tuple):
-        return [_without_nul(value) for value in parameters]
-
-    return _swap_nul(parameters)
-
-
-def _swap_nul(value):
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "\ufffd")
-
-    return value
+    return statement, without_nul(parameters)
 
 
 def _tune_sqlite(connection, _record) -> None:

@@ -307,7 +307,31 @@ CASES = [
         401,
         NOT_PROVIDED,
     ),
+    case(
+        "nul-access-token",
+        "GET",
+        ORGANIZERS + "?access_token=sandboxReadWrite%00Token000000001",
+        {},
+        401,
+        NOT_PROVIDED,
+    ),
+    case(
+        "nul-access-token-on-var",
+        "GET",
+        "/api/v1/var/?access_token=%00",
+        {},
+        401,
+        NOT_PROVIDED,
+    ),
     # Junk credentials.
+    case(
+        "nul-team-token",
+        "GET",
+        ORGANIZERS,
+        authorized("Token abc\x00def"),
+        401,
+        INVALID_TOKEN,
+    ),
     case(
         "binary-bearer",
         "GET",
