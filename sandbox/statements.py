@@ -61,6 +61,10 @@ class Prepared:
         """The first row as the driver's tuple, or ``None``."""
         return self._cursor(connection, params).fetchone()
 
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> None:
+        """Run a statement that returns no rows."""
+        self._cursor(connection, params)
+
     def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run the statement once per mapping in ``rows``."""
         sql, positions = self._for(connection)
