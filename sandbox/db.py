@@ -157,7 +157,6 @@ def _make_engine(url: str) -> Engine:
         # how stale a pooled connection gets instead.
         engine = create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
         event.listen(engine, "before_cursor_execute", _unmatchable_nul, retval=True)
-        event.listen(engine, "connect", _tune_postgresql)
         return engine
 
     engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -167,17 +166,6 @@ def _make_engine(url: str) -> Engine:
 
 def _unmatchable_nul(_conn, _cursor, statement, parameters, _context, _many):
     return statement, without_nul(parameters)
-
-
-def _tune_postgresql(connection, _record) -> None:
-    # psycopg prepares a statement on the server after five runs, and the
-    # server may then plan it once for any parameters: the organizer page's
-    # generic plan walks every member row, 13x slower at 100,000 organizers.
-    # Prepared, but planned for each run's parameters, it stays fast.
-    autocommit = connection.autocommit
-    connection.autocommit = True
-    connection.execute("SET plan_cache_mode = force_custom_plan")
-    connection.autocommit = autocommit
 
 
 def _tune_sqlite(connection, _record) -> None:

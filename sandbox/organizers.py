@@ -70,8 +70,10 @@ def _order_by(ordering: str | None) -> tuple:
 
 # The default orderings' statements are prepared once; others are built on
 # demand and run through SQLAlchemy, whose cache bounds what they cost.
+# PostgreSQL's generic plan for the OAuth page walks every membership row:
+# 2.0 ms instead of 0.15 ms at 100,000 organizers.
 _DEFAULT_PAGES = {
-    True: Prepared(_page_statement(_OAUTH_REACH, None)),
+    True: Prepared(_page_statement(_OAUTH_REACH, None), plan_each_run=True),
     False: Prepared(_page_statement(_TEAM_REACH, None)),
 }
 

@@ -45,12 +45,19 @@ class Prepared:
     """One Core statement, compiled for a dialect on first use."""
 
     def __init__(
-        self, statement: Executable, columns: Sequence[str] | None = None
+        self,
+        statement: Executable,
+        columns: Sequence[str] | None = None,
+        plan_each_run: bool = False,
     ) -> None:
         # ``columns`` names the values of an INSERT, which Core would
-        # otherwise list in full.
+        # otherwise list in full. ``plan_each_run`` keeps PostgreSQL from
+        # planning the statement once for all parameters: psycopg prepares a
+        # statement on the server after five runs, and a generic plan may
+        # be far worse than one made for the parameters at hand.
         self.statement = statement
         self.columns = columns
+        self.prepare = False if plan_each_run else None
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list:
@@ -85,16 +92,16 @@ class Prepared:
         # The engine's NUL guard (sandbox.db) sees only SQLAlchemy's statements.
         values = without_nul(values)
         if connection.in_transaction():
-            return driver.execute(sql, values)
+            return driver.execute(sql, values, prepare=self.prepare)
 
         if driver.info.transaction_status != IDLE or driver.autocommit:
-            return driver.execute(sql, values)
+            return driver.execute(sql, values, prepare=self.prepare)
 
         # Outside a transaction, psycopg would send a BEGIN of its own and the
         # request's end a ROLLBACK: two round trips for one read.
         driver.autocommit = True
         try:
-            return driver.execute(sql, values)
+            return driver.execute(sql, values, prepare=self.prepare)
         finally:
             driver.autocommit = False
 
