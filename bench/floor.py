@@ -39,7 +39,8 @@ sys.path.insert(0, str(HERE.parent))
 
 import baseline  # noqa: E402
 
-from sandbox import create_app, world  # noqa: E402
+from sandbox import create_app, requestlog, world  # noqa: E402
+from sandbox.cli import configure_logging  # noqa: E402
 from sandbox.namespaces import _STATE_AND_TOKEN  # noqa: E402
 from sandbox.resellers import _PAGE, FIELDS  # noqa: E402
 
@@ -97,7 +98,6 @@ def minimal_app(sandbox: Flask, log: bool, sql: bool) -> Flask:
         page_sql, page_keys = _PAGE._for(connection)
 
     held = threading.local()
-    logger = logging.getLogger("sandbox.requests")
     app = Flask("floor")
 
     def driver():
@@ -127,14 +127,7 @@ def minimal_app(sandbox: Flask, log: bool, sql: bool) -> Flask:
     @app.after_request
     def after(response):
         if log:
-            elapsed = (time.perf_counter() - g.started) * 1000
-            logger.info(
-                "%s %s %s %.1fms",
-                request.method,
-                request.path,
-                response.status_code,
-                elapsed,
-            )
+            requestlog.log_request(request, g, response)
         return response
 
     return app
@@ -142,15 +135,7 @@ def minimal_app(sandbox: Flask, log: bool, sql: bool) -> Flask:
 
 def log_like_serve() -> None:
     """`pretix-sandbox serve`'s logging, written nowhere."""
-    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    logging._srcfile = None
+    configure_logging(open(os.devnull, "w"))  # noqa: SIM115
 
 
 def sandbox_app(folder: str, **config) -> Flask:

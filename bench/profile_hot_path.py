@@ -39,11 +39,9 @@ def sandbox_app(folder: str):
 def log_like_serve() -> None:
     # `pretix-sandbox serve` logs every request at INFO; write them nowhere
     # but pay for formatting them, as the server does.
-    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    from sandbox.cli import configure_logging
+
+    configure_logging(open(os.devnull, "w"))  # noqa: SIM115
 
 
 def per_request_us(client, path: str, requests: int, headers: dict) -> float:

@@ -5,6 +5,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -25,9 +26,12 @@ def _app(fixtures: str | None = None, database: str | None = None):
     return create_app(config)
 
 
-def _configure_logging() -> None:
+def configure_logging(stream: TextIO | None = None) -> None:
+    """How ``serve`` logs: INFO and up to ``stream`` (default standard error)."""
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=stream,
     )
     # The sandbox logs the migration it runs; alembic's own steps are noise.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -66,7 +70,7 @@ def serve(host, port, fixtures, database, workers) -> None:
     from sandbox import close_app, world
     from sandbox.server import run_gunicorn
 
-    _configure_logging()
+    configure_logging()
     app = _checked_app(fixtures, database)
     if not is_loopback(host) and not app.config["ADMIN_TOKEN"]:
         raise click.ClickException(
