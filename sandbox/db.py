@@ -34,7 +34,7 @@ class Database:
         # Every thread's connection, with what closes it when its thread ends.
         self._opened: dict[Connection, weakref.finalize] = {}
         self._lock = threading.Lock()
-        os.register_at_fork(after_in_child=self._forget_inherited)
+        _DATABASES.add(self)
 
     def thread_connection(self) -> Connection:
         """This thread's connection, opened on its first use."""
@@ -131,8 +131,18 @@ class _ExitSentinel:
     """Lives in a thread's locals only, so it dies as the thread exits."""
 
 
+# Every Database of this process, for the one fork handler below.
+_DATABASES: "weakref.WeakSet[Database]" = weakref.WeakSet()
 # Connections a forked process inherited and must leave alone.
 _INHERITED: list = []
+
+
+def _forget_all_inherited() -> None:
+    for database in list(_DATABASES):
+        database._forget_inherited()
+
+
+os.register_at_fork(after_in_child=_forget_all_inherited)
 
 
 def _lock_for_migrations(connection: Connection) -> None:

@@ -91,10 +91,11 @@ class Prepared:
 
         # The engine's NUL guard (sandbox.db) sees only SQLAlchemy's statements.
         values = without_nul(values)
-        if connection.in_transaction():
-            return driver.execute(sql, values, prepare=self.prepare)
-
-        if driver.info.transaction_status != IDLE or driver.autocommit:
+        if (
+            connection.in_transaction()
+            or driver.info.transaction_status != IDLE
+            or driver.autocommit
+        ):
             return driver.execute(sql, values, prepare=self.prepare)
 
         # Outside a transaction, psycopg would send a BEGIN of its own and the

@@ -198,7 +198,7 @@ def _request_body(request: Request, environ: dict) -> bytes:
 
     # A body over MAX_CONTENT_LENGTH was refused unread (413): there is none.
     try:
-        return request.get_data(cache=True)[:BODY_LIMIT]
+        return request.get_data(cache=True)
     except RequestEntityTooLarge:
         return b""
 
